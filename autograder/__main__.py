@@ -1,0 +1,66 @@
+"""Command line: `python -m autograder demo` (the main job) and `python -m autograder check PATH.ipynb`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from dataclasses import asdict
+from pathlib import Path
+
+from . import course
+from .notebook import NotebookError, read_submission
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    check = commands.add_parser("check", help="grade notebooks with the same checks and scores as nbgrader autograde")
+    check.add_argument("notebooks", nargs="+", type=Path, metavar="PATH.ipynb")
+    check.add_argument("--json", action="store_true", help="print the results as JSON")
+    commands.add_parser("demo", help="release the assignment, autograde the example submissions, feedback, grades.csv")
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "check":
+            return run_check(args.notebooks, args.json)
+        return run_demo()
+    except (NotebookError, course.CourseError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+
+
+def run_check(paths: list[Path], as_json: bool) -> int:
+    from .grading import check_notebooks
+
+    for path in paths:
+        read_submission(path)
+    results = check_notebooks(paths)
+    if as_json:
+        print(json.dumps({str(path): {part: asdict(score) for part, score in parts.items()} for path, parts in results.items()},
+                         ensure_ascii=False, indent=1))
+    else:
+        for path, parts in results.items():
+            print(f"{path}")
+            print(course.table({path.stem: parts}))
+            for score in parts.values():
+                for check in score.checks:
+                    if not check["passed"]:
+                        print(f"  ✗ {score.grade_id} [{check['points']:g}] {check['description']}")
+                        print("      " + check["message"].replace("\n", "\n      "))
+    return 0
+
+
+def run_demo() -> int:
+    from .grading import demo
+
+    rows, learned = demo(course.ROOT)
+    print(course.table(rows))
+    if learned:
+        print(f"solution notebook learned w = {learned['w']}, b = {learned['b']} (true w = [2, -3.4], b = 4.2)")
+    print(f"gradebook: {course.ROOT / 'gradebook.db'}; grades: {course.ROOT / 'grades.csv'}; feedback: {course.ROOT / 'feedback'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

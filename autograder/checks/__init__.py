@@ -1,0 +1,1 @@
+"""The hidden checks: one pytest module per grade cell, named for its grade_id."""

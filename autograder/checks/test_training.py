@@ -1,0 +1,62 @@
+"""Hidden checks of training (grade cell `test_training`, 20 points): the student's four functions learn."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from autograder import reference
+from autograder.feedback import CheckFailed, expect
+from autograder.student import Student
+
+TOLERANCE = 0.02
+"""How far a learned parameter may be from the truth after 3 epochs (a correct answer gets ~0.001)."""
+
+
+@pytest.fixture(scope="module")
+def learned(student: Student) -> dict:
+    """w and b after the reference training loop ran with the student's functions on fresh data."""
+    reference.seed_everything(123)
+    features, labels = reference.synthetic_data(reference.TRUE_W, reference.TRUE_B, reference.NUM_EXAMPLES)
+    w = torch.tensor(np.random.normal(0, 0.01, (2, 1)), dtype=torch.float32)
+    b = torch.zeros(1)
+    return student.train(features, labels, w, b, reference.LR, reference.NUM_EPOCHS, reference.BATCH_SIZE, seed=5)
+
+
+def error(got, truth) -> float:
+    got = torch.as_tensor(got, dtype=torch.float32).reshape(-1)
+    truth = torch.as_tensor(truth, dtype=torch.float32).reshape(-1)
+    return float((got - truth).abs().max()) if got.shape == truth.shape and torch.isfinite(got).all() else float("inf")
+
+
+@pytest.mark.points(8)
+def test_learns_w(student: Student, learned: dict) -> None:
+    """用你的四个函数训练 3 个 epoch 后, w 接近真实值 [2, -3.4]"""
+    w = learned["w"]
+    expect(error(w, reference.TRUE_W) < TOLERANCE,
+           f"用你的 data_iter、linreg、squared_loss、sgd 训练 3 个 epoch (lr=0.03, batch_size=10) 后,\n"
+           f"  w = {w.reshape(-1).tolist()}, 真实值 (true) {reference.TRUE_W}, 容差 (tolerance) {TOLERANCE}.\n"
+           f"  每个 epoch 的平均损失 (losses): {[round(v, 6) for v in learned['losses']]}\n"
+           "提示 (hint): 先让上面四个函数的检查全部通过; 损失不下降通常是 sgd 或 squared_loss 有问题.")
+
+
+@pytest.mark.points(8)
+def test_learns_b(student: Student, learned: dict) -> None:
+    """用你的四个函数训练 3 个 epoch 后, b 接近真实值 4.2"""
+    b = learned["b"]
+    expect(error(b, [reference.TRUE_B]) < TOLERANCE,
+           f"用你的四个函数训练 3 个 epoch 后, b = {b.reshape(-1).tolist()}, 真实值 (true) {reference.TRUE_B}, 容差 {TOLERANCE}.\n"
+           "提示 (hint): linreg 要加上 b, sgd 要更新 params 中的每一个参数.")
+
+
+@pytest.mark.points(4)
+def test_notebook_trained_parameters(trained: dict | None) -> None:
+    """notebook 中训练得到的 w 和 b 接近真实值"""
+    if not trained:
+        raise CheckFailed("没有找到 notebook 训练得到的参数: test_training 单元格没有运行到最后.\n"
+                          "提示 (hint): 从头运行整个 notebook (Restart & Run All), 确认训练单元格没有报错.")
+    w_error, b_error = error(trained.get("w"), reference.TRUE_W), error(trained.get("b"), [reference.TRUE_B])
+    expect(max(w_error, b_error) < TOLERANCE,
+           f"notebook 训练得到 w = {trained.get('w')}, b = {trained.get('b')}; 与真实值 w = {reference.TRUE_W}, "
+           f"b = {reference.TRUE_B} 的最大误差 w: {w_error:.4g}, b: {b_error:.4g}, 容差 {TOLERANCE}.")

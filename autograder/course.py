@@ -1,0 +1,115 @@
+"""Driving real nbgrader on a course folder, and reading the grades back.
+
+Every step runs `python -m nbgrader` as a subprocess in the course folder, as an instructor
+would, with this environment's `bin/` on PATH (nbgrader runs `alembic` from there).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from nbgrader.api import Gradebook, MissingEntry
+
+from .notebook import CHECKS_MIME
+
+ROOT = Path(__file__).resolve().parent.parent
+ASSIGNMENT = "linear_regression"
+NOTEBOOK = "linear_regression"
+
+
+class CourseError(Exception):
+    """An nbgrader step failed; `str()` is one line for the command line."""
+
+
+def environment() -> dict[str, str]:
+    """os.environ with this interpreter's bin/ first on PATH, activated or not."""
+    env = dict(os.environ)
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+    return env
+
+
+def nbgrader(root: Path, *args: str) -> str:
+    """Run `nbgrader ARGS` in the course folder `root`; its log, or CourseError with the first error line."""
+    done = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=root, env=environment(),
+                          capture_output=True, text=True)
+    log = done.stdout + done.stderr
+    if done.returncode != 0:
+        errors = [line for line in log.splitlines() if "ERROR" in line or "Error" in line] or log.splitlines()[-1:]
+        raise CourseError(f"nbgrader {args[0]} failed: {errors[0].strip() if errors else 'exit ' + str(done.returncode)}")
+    return log
+
+
+def new_course(folder: Path) -> Path:
+    """A course folder with this repository's configuration and source, for grading outside it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy(ROOT / "nbgrader_config.py", folder / "nbgrader_config.py")
+    shutil.copytree(ROOT / "source", folder / "source", dirs_exist_ok=True)
+    return folder
+
+
+def submit(root: Path, student: str, notebook: Path) -> Path:
+    """Put a notebook where nbgrader expects the student's submission."""
+    target = root / "submitted" / student / ASSIGNMENT / f"{NOTEBOOK}.ipynb"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(notebook, target)
+    return target
+
+
+@dataclass
+class PartScore:
+    grade_id: str
+    score: float
+    max_score: float
+    checks: list[dict]
+    """The check results as the graded notebook recorded them (name, description, points, passed, message)."""
+
+
+def scores(root: Path, student: str) -> dict[str, PartScore]:
+    """The autograded score of each grade cell of one student, from the gradebook, with its checks."""
+    checks = recorded_checks(root / "autograded" / student / ASSIGNMENT / f"{NOTEBOOK}.ipynb")
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
+        try:
+            notebook = gradebook.find_submission_notebook(NOTEBOOK, ASSIGNMENT, student)
+        except MissingEntry:
+            raise CourseError(f"no graded submission of {ASSIGNMENT} for student {student!r}") from None
+        return {grade.name: PartScore(grade.name, float(grade.score), float(grade.max_score), checks.get(grade.name, []))
+                for grade in notebook.grades}
+
+
+def recorded_checks(path: Path) -> dict[str, list[dict]]:
+    if not path.is_file():
+        return {}
+    nb = json.loads(path.read_text())
+    found = {}
+    for cell in nb["cells"]:
+        grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+        for output in cell.get("outputs", []):
+            if CHECKS_MIME in output.get("data", {}):
+                found[grade_id] = output["data"][CHECKS_MIME]["checks"]
+    return found
+
+
+def table(rows: dict[str, dict[str, PartScore]]) -> str:
+    """A per-student, per-part score table."""
+    parts = sorted({part for row in rows.values() for part in row}, key=_part_order)
+    width = max([len("student"), *map(len, rows)])
+    header = f"{'student':<{width}}  " + "  ".join(f"{p.removeprefix('test_'):>12}" for p in parts) + "   total"
+    lines = [header, "-" * len(header)]
+    for student, row in rows.items():
+        cells = "  ".join(f"{row[p].score:>6g} / {row[p].max_score:<3g}" if p in row else f"{'-':>12}" for p in parts)
+        total = sum(score.score for score in row.values())
+        lines.append(f"{student:<{width}}  {cells}  {total:>6g}")
+    return "\n".join(lines)
+
+
+_ORDER = ["test_data_iter", "test_linreg", "test_squared_loss", "test_sgd", "test_training", "test_vectorized"]
+
+
+def _part_order(part: str) -> tuple[int, str]:
+    return (_ORDER.index(part) if part in _ORDER else len(_ORDER), part)

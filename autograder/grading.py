@@ -1,0 +1,41 @@
+"""The two grading jobs: `check` (notebooks outside the course) and `demo` (the main job)."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from pathlib import Path
+
+from . import course
+from .course import ASSIGNMENT, PartScore
+from .examples import EXAMPLES
+from .notebook import read_submission
+
+
+def check_notebooks(paths: list[Path]) -> dict[Path, dict[str, PartScore]]:
+    """Grade notebooks in a throwaway course with real nbgrader: the same pipeline, so the same scores."""
+    with tempfile.TemporaryDirectory(prefix="linreg-check-") as folder:
+        root = course.new_course(Path(folder))
+        course.nbgrader(root, "generate_assignment", ASSIGNMENT, "--force")
+        students = {path: f"check-{i}-{re.sub(r'[^A-Za-z0-9_-]', '-', path.stem)}" for i, path in enumerate(paths)}
+        for path, student in students.items():
+            course.submit(root, student, path)
+        course.nbgrader(root, "autograde", ASSIGNMENT, "--force")
+        return {path: course.scores(root, student) for path, student in students.items()}
+
+
+def demo(root: Path) -> tuple[dict[str, dict[str, PartScore]], dict | None]:
+    """Release the assignment, autograde the example submissions, write feedback and grades.csv."""
+    course.nbgrader(root, "generate_assignment", ASSIGNMENT, "--force")
+    students = {}
+    with tempfile.TemporaryDirectory() as folder:
+        for example in EXAMPLES:
+            student = f"example-{example.name}"
+            course.submit(root, student, example.write(Path(folder) / f"{student}.ipynb"))
+            students[student] = example
+    course.nbgrader(root, "autograde", ASSIGNMENT, "--force")
+    course.nbgrader(root, "generate_feedback", ASSIGNMENT, "--force")
+    course.nbgrader(root, "export", "--to", str(root / "grades.csv"))
+    rows = {student: course.scores(root, student) for student in students}
+    solution = root / "autograded" / "example-solution" / ASSIGNMENT / f"{course.NOTEBOOK}.ipynb"
+    return rows, read_submission(solution).trained if solution.is_file() else None

@@ -1,0 +1,91 @@
+"""Reading a student's notebook: which cells hold their code, and what their kernel recorded."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import numpy as np
+import torch
+
+from . import reference
+from .sandbox import Limits, Sandbox
+
+STUDENT_CELLS = ("imports", "data_iter", "linreg", "squared_loss", "sgd")
+"""The grade_ids of the cells loaded into the student's process: the imports and the four blanks."""
+PARAMS_MIME = "application/vnd.d2l.linreg-params+json"
+"""The output type in which the test_training cell records the notebook's trained w and b."""
+CHECKS_MIME = "application/vnd.d2l.linreg-checks+json"
+"""The output type in which a graded cell keeps its check results as data, beside the report."""
+
+
+class NotebookError(Exception):
+    """The file is not a notebook of this assignment; `str()` is one line for the command line."""
+
+
+@dataclass
+class Submission:
+    """The parts of a student's notebook that the hidden checks need."""
+
+    cells: list[tuple[str, str]]
+    """(grade_id, source) of the cells in STUDENT_CELLS, in notebook order."""
+    trained: dict | None = None
+    """{'w': [...], 'b': [...]} as the executed notebook recorded it, or None."""
+    grade_ids: list[str] = field(default_factory=list)
+
+    def sandbox(self, limits: Limits | None = None) -> Sandbox:
+        return Sandbox(self.cells, decoys=notebook_globals(), limits=limits or Limits())
+
+
+def grade_id(cell: Any) -> str | None:
+    return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+
+
+def from_notebook(nb: Any) -> Submission:
+    """The student's cells and recorded parameters of an nbformat notebook."""
+    cells, trained, ids = [], None, []
+    for cell in nb.cells:
+        cell_id = grade_id(cell)
+        ids.append(cell_id)
+        if cell.cell_type == "code" and cell_id in STUDENT_CELLS:
+            cells.append((cell_id, cell.source))
+        if cell_id == "test_training":
+            trained = recorded_params(cell)
+    return Submission(cells=cells, trained=trained, grade_ids=[i for i in ids if i])
+
+
+def recorded_params(cell: Any) -> dict | None:
+    for output in cell.get("outputs", []):
+        data = output.get("data", {})
+        if PARAMS_MIME in data:
+            value = data[PARAMS_MIME]
+            return json.loads(value) if isinstance(value, str) else dict(value)
+    return None
+
+
+def read_submission(path: str | Path) -> Submission:
+    """Read and validate a notebook file of this assignment, or raise NotebookError."""
+    path = Path(path)
+    if not path.is_file():
+        raise NotebookError(f"{path}: no such file")
+    try:
+        nb = nbformat.read(path, as_version=4)
+    except Exception as error:
+        raise NotebookError(f"{path}: not a Jupyter notebook ({type(error).__name__}: {str(error).splitlines()[0][:120]})") from None
+    submission = from_notebook(nb)
+    if not {"data_iter", "linreg", "squared_loss", "sgd"} <= set(submission.grade_ids):
+        raise NotebookError(f"{path}: not a notebook of the linear_regression assignment (its graded cells are missing)")
+    return submission
+
+
+def notebook_globals() -> dict[str, Any]:
+    """The globals the notebook defines before training, so that code leaning on them runs (and is caught)."""
+    reference.seed_everything(99)
+    features, labels = reference.synthetic_data(reference.TRUE_W, reference.TRUE_B, reference.NUM_EXAMPLES)
+    w = torch.tensor(np.random.normal(0, 0.01, (2, 1)), dtype=torch.float32)
+    return {"num_inputs": 2, "num_examples": reference.NUM_EXAMPLES, "true_w": list(reference.TRUE_W),
+            "true_b": reference.TRUE_B, "features": features, "labels": labels, "w": w, "b": torch.zeros(1),
+            "lr": reference.LR, "num_epochs": reference.NUM_EPOCHS, "batch_size": reference.BATCH_SIZE}

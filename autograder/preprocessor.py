@@ -1,0 +1,68 @@
+"""The nbgrader preprocessor that scores the grade cells with the hidden checks.
+
+It runs after nbgrader's `Execute`, in nbgrader's own process: the student's kernel is done by
+then, so nothing the student's cells patched can reach the comparison with the reference. The
+student's functions run once more, in a separate process (`sandbox.Sandbox`), and each grade
+cell's outputs are replaced by the check report and its score, the value nbgrader reads as
+partial credit. Configured in `nbgrader_config.py`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from nbformat.v4 import new_output
+from nbgrader.preprocessors import NbGraderPreprocessor
+from nbgrader.utils import is_grade
+from traitlets import Float, Int
+
+from .notebook import CHECKS_MIME, from_notebook, grade_id
+from .results import PartResult
+from .runner import run_checks
+from .sandbox import Limits
+
+
+class HiddenChecks(NbGraderPreprocessor):
+    """Score every grade cell that has a module of hidden checks under `autograder/checks/`."""
+
+    call_seconds = Float(20.0, help="The longest one call into the student's code may run.").tag(config=True)
+    part_seconds = Float(60.0, help="The longest the checks of one grade cell may run in all.").tag(config=True)
+    memory_bytes = Int(4 << 30, help="The address-space limit of the process that runs the student's code.").tag(config=True)
+
+    def preprocess(self, nb: Any, resources: dict) -> tuple[Any, dict]:
+        limits = Limits(call_seconds=self.call_seconds, part_seconds=self.part_seconds, memory_bytes=self.memory_bytes)
+        parts = run_checks(from_notebook(nb), limits)
+        for cell in nb.cells:
+            part = parts.get(grade_id(cell) or "")
+            if cell.cell_type == "code" and is_grade(cell) and part is not None:
+                expected = float(cell.metadata.nbgrader["points"])
+                if part.possible != expected:
+                    raise ValueError(f"checks/{part.grade_id}.py is worth {part.possible} points, its grade cell {expected}")
+                cell.outputs = student_outputs(cell.outputs) + report_outputs(part)
+                self.log.info("%s: %g / %g", part.grade_id, part.score, part.possible)
+        return nb, resources
+
+
+def student_outputs(outputs: list) -> list:
+    """What the student's kernel showed in the cell, less anything nbgrader would read as a score.
+
+    stderr and errors would score the cell 0, and an execute_result would be read as the score:
+    the visible checks' errors are kept as text, so the student still sees them.
+    """
+    kept = []
+    for output in outputs:
+        if output.output_type == "stream" and output.name == "stdout":
+            kept.append(output)
+        elif output.output_type == "error":
+            text = f"可见检查 (visible checks) 出错: {output.ename}: {output.evalue}\n"
+            kept.append(new_output("stream", name="stdout", text=text))
+        elif output.output_type == "display_data" and CHECKS_MIME not in output.data:
+            kept.append(output)
+    return kept
+
+
+def report_outputs(part: PartResult) -> list:
+    report = new_output("display_data", data={"text/plain": part.to_text(), "text/html": part.to_html(), CHECKS_MIME: asdict(part)})
+    score = new_output("execute_result", data={"text/plain": f"{part.score:g}"}, execution_count=None)
+    return [report, score]

@@ -1,0 +1,78 @@
+"""Small functions that run inside the student's process and report what the student's code did.
+
+`Sandbox.run` sends each probe's source to the worker, which defines it next to the student's
+functions; so a probe imports what it needs itself, finds the student's functions in
+`globals()`, and returns plain data (tensors, numbers, lists, dicts). Probes judge nothing:
+the checks compare what they return with the reference, in the grader's process.
+"""
+
+
+def call(fn_name, args, requires_grad=(), backward=False, materialize=False, limit=100_000):
+    """Call the student's `fn_name(*args)`; report its value, the gradients and the arguments after."""
+    import itertools
+
+    import torch
+
+    if not callable(globals().get(fn_name)):
+        raise NameError(f"name '{fn_name}' is not defined")
+    args = [a.clone() if isinstance(a, torch.Tensor) else a for a in args]
+    for i in requires_grad:
+        args[i].requires_grad_(True)
+    value = globals()[fn_name](*args)
+    kind = type(value).__name__
+    if materialize:
+        items = list(itertools.islice(iter(value), limit + 1))
+        value = [tuple(item) if isinstance(item, (tuple, list)) else item for item in items]
+    if backward:
+        value.sum().backward()
+    grads = [args[i].grad for i in requires_grad]
+    return {"value": value, "kind": kind, "grads": grads, "args_after": args}
+
+
+def sgd_step(values, grads, lr, batch_size):
+    """Run the student's sgd once on fresh leaf tensors; report what happened to those very tensors."""
+    import torch
+
+    if not callable(globals().get("sgd")):
+        raise NameError("name 'sgd' is not defined")
+    params = [v.clone().requires_grad_(True) for v in values]
+    for param, grad in zip(params, grads):
+        param.grad = grad.clone()
+    given = list(params)
+    returned = sgd(given, lr, batch_size)  # noqa: F821 - the student's, found in this probe's globals
+    try:
+        sum(p.sum() for p in params).backward()
+        backward_error = None
+    except Exception as error:
+        backward_error = f"{type(error).__name__}: {error}"
+    return {
+        "values": [p.detach().clone() for p in params],
+        "requires_grad": [p.requires_grad for p in params],
+        "is_leaf": [p.is_leaf for p in params],
+        "returned_type": type(returned).__name__,
+        "backward_error": backward_error,
+    }
+
+
+def train_with_student_functions(features, labels, w, b, lr, num_epochs, batch_size):
+    """The reference training loop (sent along as `train`), run with the student's four functions."""
+    w.requires_grad_(True)
+    b.requires_grad_(True)
+    losses = train(features, labels, w, b, lr, num_epochs, batch_size)  # noqa: F821 - sent as a helper
+    return {"w": w.detach(), "b": b.detach(), "losses": losses}
+
+
+def summary(fn_name, args):
+    """Call `fn_name(*args)` and return only a checksum of the value, so timing is not spent on transfer."""
+    import torch
+
+    if not callable(globals().get(fn_name)):
+        raise NameError(f"name '{fn_name}' is not defined")
+    with torch.no_grad():
+        value = globals()[fn_name](*args)
+    return {"shape": list(value.shape), "sum": float(value.sum())}
+
+
+def nothing(args):
+    """Does nothing: its round trip is what a timed call costs besides the student's work."""
+    return None

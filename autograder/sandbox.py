@@ -1,0 +1,206 @@
+"""The grader's side of the student's process: start it, send it work, survive whatever it does.
+
+Every call into student code goes through `Sandbox.run`, which returns the value or raises a
+`StudentError` (the code raised, ran out of time, or took its process down). A crash or a timeout
+ends the process; the rest of that part fails at once with the same reason, and the next part
+starts a fresh process, so a crash costs only the part that caused it.
+"""
+
+from __future__ import annotations
+
+import inspect
+import io
+import os
+import resource
+import selectors
+import struct
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import torch
+
+WORKER = Path(__file__).with_name("worker.py")
+_HEADER = struct.Struct("<Q")
+_MAX_ANSWER = 512 << 20
+
+
+class StudentError(Exception):
+    """The student's code did not give an answer; `str()` is a sentence for the student."""
+
+
+class StudentException(StudentError):
+    """The student's code raised an exception."""
+
+    def __init__(self, error: dict):
+        self.type = error["type"]
+        self.message = error["message"]
+        self.where = error.get("where", [])
+        where = f" ({self.where[-1]})" if self.where else ""
+        super().__init__(f"{self.type}: {self.message}{where}")
+
+
+class StudentTimeout(StudentError):
+    """The student's code ran past its time limit."""
+
+
+class StudentCrash(StudentError):
+    """The student's process died or answered with something that is not an answer."""
+
+
+@dataclass
+class Limits:
+    """How much one part of the grading may cost."""
+
+    call_seconds: float = 20.0
+    """The longest one call into student code may run."""
+    part_seconds: float = 60.0
+    """The longest all calls of one part may run together."""
+    memory_bytes: int = 4 << 30
+    """The address space of the student's process."""
+
+
+@dataclass
+class Sandbox:
+    """One student's code, loaded in a separate process that is restarted after a crash."""
+
+    cells: list[tuple[str, str]]
+    """(grade_id, source) of the student's cells, run in order at start."""
+    decoys: dict[str, Any] = field(default_factory=dict)
+    """Notebook globals defined before the cells, so that code which leans on them still runs."""
+    limits: Limits = field(default_factory=Limits)
+    blocked: tuple[str, ...] = ("autograder",)
+    """Packages the student's code may not import."""
+    load_errors: dict[str, StudentException] = field(default_factory=dict)
+    functions: list[str] = field(default_factory=list)
+    _process: subprocess.Popen | None = None
+    _failure: StudentError | None = None
+    _part_deadline: float = float("inf")
+
+    def begin_part(self) -> None:
+        """Give the next part a full time budget and a live process."""
+        self._failure = None
+        self._part_deadline = time.monotonic() + self.limits.part_seconds
+        if self._process is None:
+            self._start()
+
+    def run(self, probe: Callable, *args: Any, seed: int = 0, helpers: tuple[Callable, ...] = (), **kwargs: Any) -> Any:
+        """Call `probe(*args, **kwargs)` inside the student's process, where it sees their functions.
+
+        `helpers` are functions defined there first (by their source), for the probe to call.
+        """
+        if self._failure is not None:
+            raise self._failure
+        if self._process is None:
+            self._start()
+        source = "\n\n".join(inspect.getsource(f) for f in (*helpers, probe))
+        request = {"op": "run", "source": source, "name": probe.__name__,
+                   "args": list(args), "kwargs": kwargs, "seed": seed}
+        answer = self._ask(request)
+        if not answer["ok"]:
+            raise StudentException(answer["error"])
+        return answer["value"]
+
+    def close(self) -> None:
+        if self._process is not None:
+            self._process.kill()
+            self._process.wait()
+            for stream in (self._process.stdin, self._process.stdout):
+                stream.close()
+            self._process = None
+
+    def __enter__(self) -> Sandbox:
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        self.close()
+
+    def _start(self) -> None:
+        memory = self.limits.memory_bytes
+        self._process = subprocess.Popen(
+            [sys.executable, "-I", str(WORKER)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+            cwd=_empty_directory(), preexec_fn=lambda: _limit_memory(memory),
+        )
+        answer = self._ask({"op": "load", "cells": self.cells, "decoys": self.decoys, "blocked": list(self.blocked)})
+        if not answer["ok"]:
+            raise StudentCrash(f"无法载入你的代码单元 (cells could not be loaded): {answer['error']['message']}")
+        self.load_errors = {name: StudentException(error) for name, error in answer["value"]["errors"].items()}
+        self.functions = answer["value"]["functions"]
+
+    def _ask(self, request: dict) -> dict:
+        try:
+            _send(self._process.stdin, request)
+            timeout = min(self.limits.call_seconds, self._part_deadline - time.monotonic())
+            return _receive(self._process.stdout, max(timeout, 0.0))
+        except StudentError as error:
+            self._fail(error)
+        except (OSError, EOFError, ValueError, RuntimeError):
+            self._fail(StudentCrash(_crash_reason(self._process)))
+
+    def _fail(self, error: StudentError) -> None:
+        self.close()
+        self._failure = error
+        raise error
+
+
+def _empty_directory() -> str:
+    import tempfile
+
+    return tempfile.mkdtemp(prefix="linreg-student-")
+
+
+def _limit_memory(size: int) -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (size, size))
+
+
+def _crash_reason(process: subprocess.Popen | None) -> str:
+    code = process.poll() if process is not None else None
+    if code is None and process is not None:
+        try:
+            code = process.wait(timeout=1)
+        except subprocess.TimeoutExpired:
+            code = None
+    if code is not None and code < 0:
+        return f"运行你代码的进程被信号 {-code} 终止 (killed by signal {-code}: 例如段错误 segfault 或内存用尽)"
+    if code is not None:
+        return f"运行你代码的进程以状态 {code} 退出 (exited: 例如调用了 os._exit 或崩溃)"
+    return "运行你代码的进程停止了响应 (stopped answering)"
+
+
+def _send(stream, message: Any) -> None:
+    buffer = io.BytesIO()
+    torch.save(message, buffer)
+    payload = buffer.getvalue()
+    stream.write(_HEADER.pack(len(payload)) + payload)
+    stream.flush()
+
+
+def _receive(stream, timeout: float) -> dict:
+    fd = stream.fileno()
+    deadline = time.monotonic() + timeout
+    header = _read(fd, _HEADER.size, deadline)
+    (size,) = _HEADER.unpack(header)
+    if size > _MAX_ANSWER:
+        raise StudentCrash(f"你的代码返回的结果过大 ({size} 字节)")
+    payload = _read(fd, size, deadline)
+    return torch.load(io.BytesIO(payload), weights_only=True)
+
+
+def _read(fd: int, size: int, deadline: float) -> bytes:
+    chunks, remaining = [], size
+    with selectors.DefaultSelector() as selector:
+        selector.register(fd, selectors.EVENT_READ)
+        while remaining:
+            left = deadline - time.monotonic()
+            if left <= 0 or not selector.select(left):
+                raise StudentTimeout("你的代码超时 (timed out): 可能是死循环 (endless loop), 或者运行太慢")
+            chunk = os.read(fd, min(remaining, 1 << 20))
+            if not chunk:
+                raise EOFError
+            chunks.append(chunk)
+            remaining -= len(chunk)
+    return b"".join(chunks)

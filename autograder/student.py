@@ -1,0 +1,69 @@
+"""The checks' view of a student's code: every call that goes wrong becomes a message for the student."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import torch
+
+from . import probes, reference
+from .feedback import CheckFailed
+from .sandbox import Sandbox, StudentError, StudentException
+
+_HINTS = {
+    "NotImplementedError": "这个函数还没有实现: 请删掉 `raise NotImplementedError()`, 在单元格里写出你的代码 (fill in the blank).",
+    "NameError": "函数里用到了一个未定义的名字: 函数只应使用它的参数 (use the function's arguments, not notebook globals), 或在单元格中 import 需要的模块.",
+    "RuntimeError": "检查各个张量的形状 (shape) 和 dtype; 原地修改 (in-place) 需要参数的计算不被 autograd 记录 (torch.no_grad() 或 .data).",
+    "TypeError": "检查函数的参数个数与顺序, 以及返回值的类型.",
+}
+
+
+class Student:
+    """Calls into the student's functions, through the sandbox, phrased for feedback."""
+
+    def __init__(self, sandbox: Sandbox):
+        self.sandbox = sandbox
+
+    def call(self, fn_name: str, args: list, called: str, **options: Any) -> dict:
+        """`probes.call` on `fn_name`; `called` is how the call is shown to the student, e.g. 'linreg(X, w, b)'."""
+        return self._run(fn_name, called, probes.call, fn_name, args, **options)
+
+    def sgd_step(self, values: list[torch.Tensor], grads: list[torch.Tensor], lr: float, batch_size: int) -> dict:
+        called = f"sgd(params, lr={lr}, batch_size={batch_size})"
+        return self._run("sgd", called, probes.sgd_step, values, grads, lr, batch_size)
+
+    def train(self, features: torch.Tensor, labels: torch.Tensor, w: torch.Tensor, b: torch.Tensor,
+              lr: float, num_epochs: int, batch_size: int, seed: int) -> dict:
+        """The reference training loop run with the student's four functions."""
+        called = f"训练循环 (training loop: lr={lr}, num_epochs={num_epochs}, batch_size={batch_size})"
+        return self._run(None, called, probes.train_with_student_functions, features, labels, w, b,
+                         lr, num_epochs, batch_size, seed=seed, helpers=(reference.train,))
+
+    def seconds(self, fn_name: str, args: list, called: str, repeats: int = 3) -> tuple[float, dict]:
+        """The fastest of `repeats` timed calls, less the cost of a round trip that does nothing, and the last value."""
+        self._run(fn_name, called, probes.summary, fn_name, args)  # warm-up
+        best_call, best_empty, value = float("inf"), float("inf"), {}
+        for _ in range(repeats):
+            start = time.perf_counter()
+            value = self._run(fn_name, called, probes.summary, fn_name, args)
+            best_call = min(best_call, time.perf_counter() - start)
+            start = time.perf_counter()
+            self.sandbox.run(probes.nothing, args)
+            best_empty = min(best_empty, time.perf_counter() - start)
+        return max(best_call - best_empty, 0.0), value
+
+    def _run(self, fn_name: str | None, called: str, probe: Any, *args: Any, **options: Any) -> Any:
+        try:
+            return self.sandbox.run(probe, *args, **options)
+        except StudentError as error:
+            raise CheckFailed(self._explain(fn_name, called, error)) from None
+
+    def _explain(self, fn_name: str | None, called: str, error: StudentError) -> str:
+        broken = self.sandbox.load_errors.get(fn_name) if fn_name else None
+        if broken is not None and fn_name not in self.sandbox.functions:
+            return (f"单元格 `{fn_name}` 无法运行 (the cell raised {broken.type}), 所以 {fn_name} 没有被定义:\n"
+                    f"  {broken}\n提示 (hint): 修正这个单元格, 然后从头运行整个 notebook 确认没有错误.")
+        message = f"调用 (called) {called} 时出错:\n  {error}"
+        hint = _HINTS.get(error.type) if isinstance(error, StudentException) else None
+        return message + (f"\n提示 (hint): {hint}" if hint else "")

@@ -1,0 +1,38 @@
+"""nbgrader's configuration for this course: run nbgrader from this folder.
+
+The autograde pipeline is nbgrader's own, with one step added after `Execute`: `HiddenChecks`
+scores the grade cells with the hidden checks under `autograder/checks/`.
+"""
+
+from nbconvert.preprocessors import ClearMetadataPreprocessor
+from nbgrader.preprocessors import (
+    AssignLatePenalties,
+    CheckCellMetadata,
+    Execute,
+    IgnorePattern,
+    LimitOutput,
+    SaveAutoGrades,
+)
+
+from autograder.preprocessor import HiddenChecks
+
+c = get_config()  # noqa: F821 - provided by traitlets when nbgrader loads this file
+
+c.CourseDirectory.course_id = "d2l-linear-regression"
+
+c.Autograde.autograde_preprocessors = [
+    Execute,
+    HiddenChecks,
+    IgnorePattern,
+    ClearMetadataPreprocessor,
+    LimitOutput,
+    SaveAutoGrades,
+    AssignLatePenalties,
+    CheckCellMetadata,
+]
+
+# The solution notebook runs in about 10 s; a student's may be slower, or never end.
+c.Execute.timeout = 120
+c.HiddenChecks.call_seconds = 20.0
+c.HiddenChecks.part_seconds = 60.0
+c.HiddenChecks.memory_bytes = 4 << 30
