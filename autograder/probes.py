@@ -31,7 +31,6 @@ def call(fn_name, args, requires_grad=(), backward=False, materialize=False, lim
 
 def sgd_step(values, grads, lr, batch_size):
     """Run the student's sgd once on fresh leaf tensors; report what happened to those very tensors."""
-    import torch
 
     if not callable(globals().get("sgd")):
         raise NameError("name 'sgd' is not defined")

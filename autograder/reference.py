@@ -73,7 +73,7 @@ def train(features, labels, w, b, lr, num_epochs, batch_size):
     """Mini-batch SGD on (w, b) in place; returns the mean training loss after each epoch."""
     net, loss = linreg, squared_loss
     epoch_losses = []
-    for epoch in range(num_epochs):
+    for _ in range(num_epochs):
         for X, y in data_iter(batch_size, features, labels):
             l = loss(net(X, w, b), y).sum()
             l.backward()

@@ -2,8 +2,9 @@
 
 Every call into student code goes through `Sandbox.run`, which returns the value or raises a
 `StudentError` (the code raised, ran out of time, or took its process down). A crash or a timeout
-ends the process; the rest of that part fails at once with the same reason, and the next part
-starts a fresh process, so a crash costs only the part that caused it.
+ends the process: the rest of that check fails at once with the same reason, the next check
+starts a fresh process, and a part whose time budget is spent fails its remaining checks at once.
+So a crash costs only the checks that meet it, and an endless loop at most one budget per part.
 """
 
 from __future__ import annotations
@@ -17,9 +18,10 @@ import struct
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import torch
 
@@ -81,11 +83,13 @@ class Sandbox:
     _part_deadline: float = float("inf")
 
     def begin_part(self) -> None:
-        """Give the next part a full time budget and a live process."""
+        """Give the next part a full time budget."""
         self._failure = None
         self._part_deadline = time.monotonic() + self.limits.part_seconds
-        if self._process is None:
-            self._start()
+
+    def begin_check(self) -> None:
+        """Let the next check start a fresh process if the last one crashed or timed out."""
+        self._failure = None
 
     def run(self, probe: Callable, *args: Any, seed: int = 0, helpers: tuple[Callable, ...] = (), **kwargs: Any) -> Any:
         """Call `probe(*args, **kwargs)` inside the student's process, where it sees their functions.
@@ -94,6 +98,8 @@ class Sandbox:
         """
         if self._failure is not None:
             raise self._failure
+        if time.monotonic() >= self._part_deadline:
+            raise StudentTimeout(f"这一部分的检查用完了时间 ({self.limits.part_seconds:g} 秒, part time limit): 你的代码太慢或陷入了死循环")
         if self._process is None:
             self._start()
         source = "\n\n".join(inspect.getsource(f) for f in (*helpers, probe))

@@ -8,6 +8,7 @@ Every judgement happens in the parent: this process only reports what the studen
 """
 
 import io
+import linecache
 import os
 import random
 import struct
@@ -118,7 +119,10 @@ def load(namespace: dict, cells, decoys: dict, blocked) -> dict:
     errors = {}
     for name, source in cells:
         try:
-            code = compile(_transform(source), f"<cell {name}>", "exec")
+            text = _transform(source)
+            # Registered so that tracebacks can quote the student's line.
+            linecache.cache[f"<cell {name}>"] = (len(text), None, text.splitlines(True), f"<cell {name}>")
+            code = compile(text, f"<cell {name}>", "exec")
             exec(code, namespace)
         except BaseException as error:  # the student's code may raise anything, SystemExit included
             errors[name] = describe_error(error)

@@ -54,3 +54,8 @@ def student(sandbox: Sandbox) -> Student:
     """The student's code, with a fresh time budget (and a live process) for each part."""
     sandbox.begin_part()
     return Student(sandbox)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_check(sandbox: Sandbox) -> None:
+    sandbox.begin_check()
