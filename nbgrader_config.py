@@ -1,6 +1,7 @@
 """nbgrader's configuration for this course: run nbgrader from this folder.
 
-The autograde pipeline is nbgrader's own, with one step added after `Execute`: `HiddenChecks`
+The autograde pipeline is nbgrader's own, with two changes: `SandboxedExecute` runs the student's
+kernel in a jail and survives its death (instead of `Execute`), and `HiddenChecks`, after it,
 scores the grade cells with the hidden checks under `autograder/checks/`.
 """
 
@@ -8,12 +9,12 @@ from nbconvert.preprocessors import ClearMetadataPreprocessor
 from nbgrader.preprocessors import (
     AssignLatePenalties,
     CheckCellMetadata,
-    Execute,
     IgnorePattern,
     LimitOutput,
     SaveAutoGrades,
 )
 
+from autograder.execute import SandboxedExecute
 from autograder.preprocessor import HiddenChecks
 
 c = get_config()  # noqa: F821 - provided by traitlets when nbgrader loads this file
@@ -21,7 +22,7 @@ c = get_config()  # noqa: F821 - provided by traitlets when nbgrader loads this 
 c.CourseDirectory.course_id = "d2l-linear-regression"
 
 c.Autograde.autograde_preprocessors = [
-    Execute,
+    SandboxedExecute,
     HiddenChecks,
     IgnorePattern,
     ClearMetadataPreprocessor,
@@ -31,8 +32,9 @@ c.Autograde.autograde_preprocessors = [
     CheckCellMetadata,
 ]
 
-# The solution notebook runs in about 10 s; a student's may be slower, or never end.
-c.Execute.timeout = 120
+# The solution notebook runs in about 5 s, no cell over 2 s; a student's may be slower, or never end.
+c.SandboxedExecute.timeout = 60
+c.JailedKernelManager.memory_bytes = 8 << 30
 c.HiddenChecks.call_seconds = 20.0
 c.HiddenChecks.part_seconds = 60.0
 c.HiddenChecks.memory_bytes = 4 << 30

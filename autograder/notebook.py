@@ -36,8 +36,8 @@ class Submission:
     """{'w': [...], 'b': [...]} as the executed notebook recorded it, or None."""
     grade_ids: list[str] = field(default_factory=list)
 
-    def sandbox(self, limits: Limits | None = None) -> Sandbox:
-        return Sandbox(self.cells, decoys=notebook_globals(), limits=limits or Limits())
+    def sandbox(self, limits: Limits | None = None, course_root: Path | None = None) -> Sandbox:
+        return Sandbox(self.cells, decoys=notebook_globals(), limits=limits or Limits(), course_root=course_root)
 
 
 def grade_id(cell: Any) -> str | None:

@@ -9,13 +9,15 @@ partial credit. Configured in `nbgrader_config.py`.
 
 from __future__ import annotations
 
+import os
 from dataclasses import asdict
+from pathlib import Path
 from typing import Any
 
 from nbformat.v4 import new_output
 from nbgrader.preprocessors import NbGraderPreprocessor
 from nbgrader.utils import is_grade
-from traitlets import Float, Int
+from traitlets import Float, Int, Unicode
 
 from .notebook import CHECKS_MIME, from_notebook, grade_id
 from .results import PartResult
@@ -29,10 +31,11 @@ class HiddenChecks(NbGraderPreprocessor):
     call_seconds = Float(20.0, help="The longest one call into the student's code may run.").tag(config=True)
     part_seconds = Float(60.0, help="The longest the checks of one grade cell may run in all.").tag(config=True)
     memory_bytes = Int(4 << 30, help="The address-space limit of the process that runs the student's code.").tag(config=True)
+    course_root = Unicode("", help="The course folder, read-only for the student's process; default: the current folder.").tag(config=True)
 
     def preprocess(self, nb: Any, resources: dict) -> tuple[Any, dict]:
         limits = Limits(call_seconds=self.call_seconds, part_seconds=self.part_seconds, memory_bytes=self.memory_bytes)
-        parts = run_checks(from_notebook(nb), limits)
+        parts = run_checks(from_notebook(nb), limits, course_root=Path(self.course_root or os.getcwd()))
         for cell in nb.cells:
             part = parts.get(grade_id(cell) or "")
             if cell.cell_type == "code" and is_grade(cell) and part is not None:

@@ -52,10 +52,14 @@ def _message(excinfo: pytest.ExceptionInfo | None) -> str:
     return f"评分程序出错 (grader error), 请把这条消息告诉老师: {excinfo.type.__name__}: {excinfo.value}"
 
 
-def run_checks(submission: Submission, limits: Limits | None = None, parts: list[str] | None = None) -> dict[str, PartResult]:
-    """Grade one submission: {grade_id: PartResult} for every module under checks/ (or just `parts`)."""
+def run_checks(submission: Submission, limits: Limits | None = None, parts: list[str] | None = None,
+               course_root: Path | None = None) -> dict[str, PartResult]:
+    """Grade one submission: {grade_id: PartResult} for every module under checks/ (or just `parts`).
+
+    `course_root` is the course folder being graded, which the student's process sees read-only.
+    """
     paths = [str(CHECKS / f"{part}.py") for part in parts] if parts else [str(CHECKS)]
-    with submission.sandbox(limits) as sandbox:
+    with submission.sandbox(limits, course_root) as sandbox:
         grader = Grader(sandbox, submission.trained)
         pytest.main([*paths, "-p", "no:cacheprovider", "-p", "no:terminal", "-W", "ignore"],
                     plugins=[grader])

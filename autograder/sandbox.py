@@ -12,11 +12,11 @@ from __future__ import annotations
 import inspect
 import io
 import os
-import resource
 import selectors
 import struct
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,6 +24,8 @@ from pathlib import Path
 from typing import Any
 
 import torch
+
+from . import jail
 
 WORKER = Path(__file__).with_name("worker.py")
 _HEADER = struct.Struct("<Q")
@@ -76,11 +78,14 @@ class Sandbox:
     limits: Limits = field(default_factory=Limits)
     blocked: tuple[str, ...] = ("autograder",)
     """Packages the student's code may not import."""
+    course_root: Path | None = None
+    """The course folder being graded: read-only for the student's process, its secrets hidden."""
     load_errors: dict[str, StudentException] = field(default_factory=dict)
     functions: list[str] = field(default_factory=list)
     _process: subprocess.Popen | None = None
     _failure: StudentError | None = None
     _part_deadline: float = float("inf")
+    _tmp: tempfile.TemporaryDirectory | None = None
 
     def begin_part(self) -> None:
         """Give the next part a full time budget."""
@@ -117,6 +122,9 @@ class Sandbox:
             for stream in (self._process.stdin, self._process.stdout):
                 stream.close()
             self._process = None
+        if self._tmp is not None:
+            self._tmp.cleanup()
+            self._tmp = None
 
     def __enter__(self) -> Sandbox:
         return self
@@ -125,17 +133,22 @@ class Sandbox:
         self.close()
 
     def _start(self) -> None:
-        memory = self.limits.memory_bytes
-        self._process = subprocess.Popen(
-            [sys.executable, "-I", str(WORKER)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-            cwd=_empty_directory(), preexec_fn=lambda: _limit_memory(memory),
-        )
+        roots = [self.course_root] if self.course_root else []
+        # The worker's source goes on the command line: its folder is hidden from the jail.
+        command = jail.wrap([sys.executable, "-I", "-c", WORKER.read_text()], readonly=roots, hide=jail.course_secrets(*roots),
+                            memory_bytes=self.limits.memory_bytes, network=False)
+        self._process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                         cwd=self._workdir())
         answer = self._ask({"op": "load", "cells": self.cells, "decoys": self.decoys, "blocked": list(self.blocked)})
         if not answer["ok"]:
             raise StudentCrash(f"无法载入你的代码单元 (cells could not be loaded): {answer['error']['message']}")
         self.load_errors = {name: StudentException(error) for name, error in answer["value"]["errors"].items()}
         self.functions = answer["value"]["functions"]
+
+    def _workdir(self) -> str:
+        if self._tmp is None:
+            self._tmp = tempfile.TemporaryDirectory(prefix="linreg-student-")
+        return self._tmp.name
 
     def _ask(self, request: dict) -> dict:
         try:
@@ -151,16 +164,6 @@ class Sandbox:
         self.close()
         self._failure = error
         raise error
-
-
-def _empty_directory() -> str:
-    import tempfile
-
-    return tempfile.mkdtemp(prefix="linreg-student-")
-
-
-def _limit_memory(size: int) -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (size, size))
 
 
 def _crash_reason(process: subprocess.Popen | None) -> str:
