@@ -30,9 +30,11 @@ def test_release_is_a_fresh_generation(tmp_path: Path) -> None:
         assert path.read_bytes() == (committed / path.name).read_bytes(), f"release/{course.ASSIGNMENT}/{path.name} is stale"
 
 
-def test_source_folder_holds_only_the_notebook() -> None:
-    """Is there nothing next to the source notebook that nbgrader would copy into the release?"""
-    assert sorted(p.name for p in SOURCE.iterdir() if p.name != ".ipynb_checkpoints") == ["linear_regression.ipynb"]
+def test_source_folder_holds_only_the_notebook_and_the_self_check() -> None:
+    """Is there nothing next to the source notebook but the students' self-check, which nbgrader copies into the release?"""
+    ignored = {".ipynb_checkpoints", "__pycache__"}  # nbgrader does not copy these
+    assert sorted(p.name for p in SOURCE.iterdir() if p.name not in ignored) == [
+        "conftest.py", "linear_regression.ipynb", "pytest.ini", "test_linear_regression.py"]
 
 
 def test_release_has_no_outputs() -> None:
