@@ -18,23 +18,28 @@ def main(argv: list[str] | None = None) -> int:
     check = commands.add_parser("check", help="grade notebooks with the same checks and scores as nbgrader autograde")
     check.add_argument("notebooks", nargs="+", type=Path, metavar="PATH.ipynb")
     check.add_argument("--json", action="store_true", help="print the results as JSON")
+    check.add_argument("--config", type=Path, metavar="FILE",
+                       help="nbgrader configuration added to the course's own (for example shorter time limits)")
+    check.add_argument("--workers", type=int, metavar="N", help="notebooks graded side by side (default: one per core)")
     commands.add_parser("demo", help="release the assignment, autograde the example submissions, feedback, grades.csv")
     args = parser.parse_args(argv)
     try:
         if args.command == "check":
-            return run_check(args.notebooks, args.json)
+            return run_check(args.notebooks, args.json, args.config, args.workers)
         return run_demo()
     except (NotebookError, course.CourseError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
 
 
-def run_check(paths: list[Path], as_json: bool) -> int:
+def run_check(paths: list[Path], as_json: bool, config: Path | None, workers: int | None) -> int:
     from .grading import check_notebooks
 
     for path in paths:
         read_submission(path)
-    results = check_notebooks(paths)
+    if config is not None and not config.is_file():
+        raise NotebookError(f"{config}: no such configuration file")
+    results = check_notebooks(paths, config.read_text() if config else "", workers)
     if as_json:
         print(json.dumps({str(path): {part: asdict(score) for part, score in parts.items()} for path, parts in results.items()},
                          ensure_ascii=False, indent=1))

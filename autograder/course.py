@@ -45,10 +45,14 @@ def nbgrader(root: Path, *args: str) -> str:
     return log
 
 
-def new_course(folder: Path) -> Path:
-    """A course folder with this repository's configuration and source, for grading outside it."""
+def new_course(folder: Path, settings: str = "") -> Path:
+    """A course folder with this repository's configuration and source, for grading outside it.
+
+    `settings` are lines of nbgrader configuration added after the repository's own.
+    """
     folder.mkdir(parents=True, exist_ok=True)
-    shutil.copy(ROOT / "nbgrader_config.py", folder / "nbgrader_config.py")
+    config = (ROOT / "nbgrader_config.py").read_text()
+    (folder / "nbgrader_config.py").write_text(config + ("\n" + settings + "\n" if settings else ""))
     shutil.copytree(ROOT / "source", folder / "source", dirs_exist_ok=True)
     return folder
 

@@ -33,8 +33,8 @@ class JailedKernelManager(AsyncKernelManager):
 
     def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
         root = Path(self.course_root or os.getcwd())
-        return jail.wrap(super().format_kernel_cmd(extra_arguments), readonly=[root], hide=jail.course_secrets(root),
-                         memory_bytes=self.memory_bytes)
+        return jail.wrap(super().format_kernel_cmd(extra_arguments), hide=jail.course_secrets(root), memory_bytes=self.memory_bytes,
+                         keep=[Path(self.connection_file)] if self.connection_file.startswith(("/tmp/", "/var/tmp/")) else [])
 
 
 class SandboxedExecute(Execute):

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from . import course
@@ -12,10 +14,21 @@ from .examples import EXAMPLES
 from .notebook import read_submission
 
 
-def check_notebooks(paths: list[Path]) -> dict[Path, dict[str, PartScore]]:
-    """Grade notebooks in a throwaway course with real nbgrader: the same pipeline, so the same scores."""
+def check_notebooks(paths: list[Path], settings: str = "", workers: int | None = None) -> dict[Path, dict[str, PartScore]]:
+    """Grade notebooks in throwaway courses with real nbgrader: the same pipeline, so the same scores.
+
+    The notebooks are shared among `workers` courses (default: one per core), graded side by side.
+    """
+    workers = max(1, min(workers or os.cpu_count() or 1, len(paths)))
+    shares = [paths[i::workers] for i in range(workers)]
+    with ThreadPoolExecutor(workers) as pool:
+        results = pool.map(lambda share: _check_in_new_course(share, settings), shares)
+    return {path: merged[path] for merged in list(results) for path in merged}
+
+
+def _check_in_new_course(paths: list[Path], settings: str) -> dict[Path, dict[str, PartScore]]:
     with tempfile.TemporaryDirectory(prefix="linreg-check-") as folder:
-        root = course.new_course(Path(folder))
+        root = course.new_course(Path(folder), settings)
         course.nbgrader(root, "generate_assignment", ASSIGNMENT, "--force")
         students = {path: f"check-{i}-{re.sub(r'[^A-Za-z0-9_-]', '-', path.stem)}" for i, path in enumerate(paths)}
         for path, student in students.items():

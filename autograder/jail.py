@@ -1,9 +1,9 @@
 """Run a student's process where it cannot see the grader or touch the course.
 
 `wrap(command, ...)` prefixes a command so that it starts in its own mount and PID namespaces
-(Linux `unshare`, as root or through a user namespace) with the course folder read-only, the
-grader's package, other students' work and the gradebook replaced by empty mounts, and an
-address-space limit. The namespace dies with the process; nothing changes outside it. Where namespaces are not
+(Linux `unshare`, as root or through a user namespace) where every file system is read-only but
+its working folder and a private /tmp, the grader's package, the gradebook and everyone's work are
+replaced by empty mounts, and its address space is limited. The namespace dies with the process; nothing changes outside it. Where namespaces are not
 available (not Linux, or forbidden by the container), `available()` is False and the command runs
 as it is: the README's security model says what that leaves open.
 """
@@ -13,53 +13,87 @@ from __future__ import annotations
 import functools
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
 _SCRIPT = """
 set -e
-for dir in $JAIL_READONLY; do mount --bind "$dir" "$dir"; mount -o remount,bind,ro "$dir"; done
+# Every file system read-only: the course, the grader's environment, the rest of the machine.
+mount -o remount,bind,ro /
+for dir in $JAIL_MOUNTS; do mount -o remount,bind,ro "$dir" 2>/dev/null || true; done
+# Only the working folder stays writable (entered again, so that the process works on the new mount).
+mount --bind "$PWD" "$PWD"
+mount -o remount,bind,rw "$PWD"
+cd "$PWD"
 for dir in $JAIL_HIDE_DIRS; do mount -t tmpfs -o size=64k,mode=0555 jail "$dir"; done
 for file in $JAIL_HIDE_FILES; do mount --bind /dev/null "$file"; done
-exec "$@"
+# Scratch space of its own, gone with the process; the files it must keep (a kernel's connection file) come along.
+for file in $JAIL_KEEP; do cp "$file" ".jail-keep-${file##*/}"; done
+for dir in /tmp /var/tmp /dev/shm; do [ -d "$dir" ] && mount -t tmpfs -o size=512m jail "$dir"; done
+for file in $JAIL_KEEP; do mkdir -p "${file%/*}"; mv ".jail-keep-${file##*/}" "$file"; done
+# Writable homes for IPython and matplotlib (its font cache copied, not rebuilt at every start).
+export IPYTHONDIR=/tmp/ipython MPLCONFIGDIR=/tmp/matplotlib
+cp -r "${HOME:-/nonexistent}/.cache/matplotlib" "$MPLCONFIGDIR" 2>/dev/null || mkdir -p "$MPLCONFIGDIR"
+# Not exec: this shell stays the namespace's init (PID 1), which ignores signals from inside it, so
+# that the student's process is an ordinary one and dies at once of whatever it sends itself.
+# Its parent is then PID 1, which ipykernel would take for its parent's death: no parent polling
+# (the kernel dies with the jail anyway).
+unset JPY_PARENT_PID
+"$@"
 """
+_VIRTUAL = {"proc", "sysfs", "devtmpfs", "devpts", "cgroup", "cgroup2", "tmpfs", "mqueue", "debugfs", "tracefs",
+            "securityfs", "pstore", "bpf", "hugetlbfs", "fusectl", "configfs", "binfmt_misc", "autofs", "nsfs"}
 
 
 @functools.cache
 def available() -> bool:
-    """Can this machine start a process in a private mount namespace and mount in it?"""
+    """Can this machine start a process in private namespaces and lay out the jail's mounts there?"""
     if shutil.which("unshare") is None or shutil.which("prlimit") is None:
         return False
-    probe = [*_unshare(), "sh", "-c", "mount -t tmpfs jail /mnt"]
-    return subprocess.run(probe, capture_output=True).returncode == 0
+    with tempfile.TemporaryDirectory() as folder:
+        return subprocess.run(_jail([], []) + ["true"], capture_output=True, cwd=folder).returncode == 0
 
 
-def _unshare(network: bool = True) -> list[str]:
+def _disk_mounts() -> list[str]:
+    """The mount points of real file systems other than /, to make read-only too."""
+    try:
+        lines = Path("/proc/self/mounts").read_text().splitlines()
+    except OSError:
+        return []
+    mounts = [line.split()[1] for line in lines if len(line.split()) > 2 and line.split()[2] not in _VIRTUAL]
+    return [m for m in dict.fromkeys(mounts) if m != "/" and " " not in m and "\\" not in m]
+
+
+def _jail(hidden: list[Path], network_options: list[str], keep: list[Path] = ()) -> list[str]:
+    variables = [
+        "JAIL_KEEP=" + " ".join(str(p) for p in keep),
+        "JAIL_MOUNTS=" + " ".join(_disk_mounts()),
+        "JAIL_HIDE_DIRS=" + " ".join(str(p) for p in hidden if p.is_dir()),
+        "JAIL_HIDE_FILES=" + " ".join(str(p) for p in hidden if p.is_file()),
+    ]
     # A PID namespace of its own: the student's code cannot name, let alone signal, the grader's processes.
     # unshare stays as the parent (--fork): it passes on SIGINT (a kernel interrupt) and takes the child with it.
-    return ["unshare", "--user", "--map-root-user", "--mount", "--propagation", "private",
-            "--pid", "--fork", "--kill-child", "--mount-proc", *([] if network else ["--net"]), "--"]
+    unshare = ["unshare", "--user", "--map-root-user", "--mount", "--propagation", "private",
+               "--pid", "--fork", "--kill-child", "--mount-proc", *network_options, "--"]
+    return ["env", *variables, *unshare, "sh", "-c", _SCRIPT, "jail"]
 
 
-def wrap(command: list[str], readonly: Iterable[Path] = (), hide: Iterable[Path] = (), memory_bytes: int | None = None,
-         network: bool = True) -> list[str]:
+def wrap(command: list[str], hide: Iterable[Path] = (), memory_bytes: int | None = None, network: bool = True,
+         keep: Iterable[Path] = ()) -> list[str]:
     """`command`, jailed where namespaces are available, and limited to `memory_bytes` of address space.
 
+    It runs in the folder it is started in, the only one it may write to besides a private /tmp.
     `network=False` also gives it a network namespace of its own, with no way out (a kernel needs
     loopback to talk to nbgrader; the hidden checks' worker talks through pipes and needs none).
+    `keep` are files in /tmp that the command needs in its private /tmp. Paths must not contain spaces.
     """
     if memory_bytes:
         command = ["prlimit", f"--as={memory_bytes}", "--", *command]
     if not available():
         return command
     hidden = [Path(p).resolve() for p in hide if Path(p).exists()]
-    # Passed as variables (paths without spaces), so that the script itself stays a constant.
-    variables = [
-        "JAIL_READONLY=" + " ".join(str(Path(p).resolve()) for p in readonly if Path(p).is_dir()),
-        "JAIL_HIDE_DIRS=" + " ".join(str(p) for p in hidden if p.is_dir()),
-        "JAIL_HIDE_FILES=" + " ".join(str(p) for p in hidden if p.is_file()),
-    ]
-    return ["env", *variables, *_unshare(network), "sh", "-c", _SCRIPT, "jail", *command]
+    return [*_jail(hidden, [] if network else ["--net"], [Path(p) for p in keep]), *command]
 
 
 def course_secrets(*course_roots: Path) -> list[Path]:

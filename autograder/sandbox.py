@@ -135,10 +135,11 @@ class Sandbox:
     def _start(self) -> None:
         roots = [self.course_root] if self.course_root else []
         # The worker's source goes on the command line: its folder is hidden from the jail.
-        command = jail.wrap([sys.executable, "-I", "-c", WORKER.read_text()], readonly=roots, hide=jail.course_secrets(*roots),
+        command = jail.wrap([sys.executable, "-I", "-c", WORKER.read_text()], hide=jail.course_secrets(*roots),
                             memory_bytes=self.limits.memory_bytes, network=False)
+        # A session of its own, so that kill(0, ...) from the student's code cannot reach the grader's process group.
         self._process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                                         cwd=self._workdir())
+                                         cwd=self._workdir(), start_new_session=True)
         answer = self._ask({"op": "load", "cells": self.cells, "decoys": self.decoys, "blocked": list(self.blocked)})
         if not answer["ok"]:
             raise StudentCrash(f"无法载入你的代码单元 (cells could not be loaded): {answer['error']['message']}")

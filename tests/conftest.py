@@ -1,4 +1,4 @@
-"""Shared fixtures: real nbgrader runs on the example submissions, made once per test session."""
+"""Shared fixtures: one real nbgrader batch over every example and hostile submission, made once per session."""
 
 from __future__ import annotations
 
@@ -14,8 +14,17 @@ from autograder import course
 from autograder.course import ASSIGNMENT, PartScore
 from autograder.examples import EXAMPLES
 
+from .corpus import CASES
+
 # nbgrader runs `alembic` from this environment's bin/, also when pytest was started without activating it.
 os.environ["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
+
+FAST = """
+# Shorter limits than a real course's, so that the endless loops of the hostile corpus cost less time.
+c.SandboxedExecute.timeout = 15
+c.HiddenChecks.call_seconds = 8.0
+c.HiddenChecks.part_seconds = 20.0
+"""
 
 
 def run_cli(*args: str, cwd: Path = course.ROOT) -> subprocess.CompletedProcess:
@@ -25,33 +34,41 @@ def run_cli(*args: str, cwd: Path = course.ROOT) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture(scope="session")
-def example_notebooks(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """Every example submission written as a notebook file."""
-    folder = tmp_path_factory.mktemp("examples")
-    return {example.name: example.write(folder / f"{example.name}.ipynb") for example in EXAMPLES}
+def submissions(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Every example and every hostile case, written as a notebook file named for it."""
+    folder = tmp_path_factory.mktemp("submissions")
+    written = {example.name: example.write(folder / f"{example.name}.ipynb") for example in EXAMPLES}
+    written |= {case.name: case.write(folder / f"{case.name}.ipynb") for case in CASES}
+    return written
 
 
 @pytest.fixture(scope="session")
-def graded_course(tmp_path_factory: pytest.TempPathFactory, example_notebooks: dict[str, Path]) -> Path:
-    """A course folder in which real `nbgrader autograde` and `generate_feedback` graded every example."""
-    root = course.new_course(tmp_path_factory.mktemp("course"))
+def graded_course(tmp_path_factory: pytest.TempPathFactory, submissions: dict[str, Path]) -> Path:
+    """A course folder in which real `nbgrader autograde` and `generate_feedback` graded every submission, in one batch."""
+    root = course.new_course(tmp_path_factory.mktemp("course"), FAST)
     course.nbgrader(root, "generate_assignment", ASSIGNMENT)
-    for name, path in example_notebooks.items():
+    for name, path in submissions.items():
         course.submit(root, name, path)
-    course.nbgrader(root, "autograde", ASSIGNMENT)
+    # The one notebook that is not JSON makes nbgrader exit non-zero at the end of the batch, by design.
+    done = subprocess.run([sys.executable, "-m", "nbgrader", "autograde", ASSIGNMENT], cwd=root, env=course.environment(),
+                          capture_output=True, text=True)
+    (root / "autograde.log").write_text(done.stdout + done.stderr)
     course.nbgrader(root, "generate_feedback", ASSIGNMENT)
     return root
 
 
 @pytest.fixture(scope="session")
-def autograded(graded_course: Path, example_notebooks: dict[str, Path]) -> dict[str, dict[str, PartScore]]:
-    return {name: course.scores(graded_course, name) for name in example_notebooks}
+def autograded(graded_course: Path, submissions: dict[str, Path]) -> dict[str, dict[str, PartScore]]:
+    return {name: course.scores(graded_course, name) for name in submissions}
 
 
 @pytest.fixture(scope="session")
-def checked(example_notebooks: dict[str, Path]) -> dict[str, dict[str, dict]]:
-    """`python -m autograder check --json` on every example, in one call."""
-    done = run_cli("check", "--json", *map(str, example_notebooks.values()))
+def checked(submissions: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, dict]]:
+    """`python -m autograder check --json` on every submission that is a notebook, in one call."""
+    config = tmp_path_factory.mktemp("config") / "fast.py"
+    config.write_text(FAST)
+    notebooks = {name: path for name, path in submissions.items() if name != "not-json"}
+    done = run_cli("check", "--json", "--config", str(config), *map(str, notebooks.values()))
     assert done.returncode == 0, done.stderr
     results = json.loads(done.stdout)
-    return {name: results[str(path)] for name, path in example_notebooks.items()}
+    return {name: results[str(path)] for name, path in notebooks.items()}

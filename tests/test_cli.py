@@ -37,9 +37,9 @@ def test_notebook_of_another_assignment(tmp_path: Path) -> None:
     assert "not a notebook of the linear_regression assignment" in refused(run_cli("check", str(path)))
 
 
-def test_check_prints_a_table(example_notebooks: dict[str, Path], checked: dict) -> None:
+def test_check_prints_a_table(submissions: dict[str, Path], checked: dict) -> None:
     """Does `check` without --json print a per-part table with the failed checks' messages?"""
-    done = run_cli("check", str(example_notebooks["missing-half"]))
+    done = run_cli("check", str(submissions["missing-half"]))
     assert done.returncode == 0, done.stderr
     assert "squared_loss" in done.stdout and "4 / 15" in done.stdout
     assert "提示 (hint)" in done.stdout

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from autograder.examples import EXAMPLES
@@ -82,7 +84,7 @@ def test_blank_release_points_at_the_blanks(autograded: dict) -> None:
     assert "Restart & Run All" in trained["message"]
 
 
-def test_feedback_shows_checks_but_hides_their_code(graded_course) -> None:
+def test_feedback_shows_checks_but_hides_their_code(graded_course: Path) -> None:
     """Does the feedback HTML show the per-check messages and the score, and nothing of the hidden checks' code?"""
     html = (graded_course / "feedback" / "loss-not-reshaped" / "linear_regression" / "linear_regression.html").read_text()
     assert "y 的形状为 (n,) 时不会广播成 (n, n)" in html
