@@ -59,4 +59,5 @@ def test_notebook_trained_parameters(trained: dict | None) -> None:
     w_error, b_error = error(trained.get("w"), reference.TRUE_W), error(trained.get("b"), [reference.TRUE_B])
     expect(max(w_error, b_error) < TOLERANCE,
            f"notebook 训练得到 w = {trained.get('w')}, b = {trained.get('b')}; 与真实值 w = {reference.TRUE_W}, "
-           f"b = {reference.TRUE_B} 的最大误差 w: {w_error:.4g}, b: {b_error:.4g}, 容差 {TOLERANCE}.")
+           f"b = {reference.TRUE_B} 的最大误差 w: {w_error:.4g}, b: {b_error:.4g}, 容差 {TOLERANCE}.\n"
+           "提示 (hint): 训练单元格用的是你的四个函数: 先让它们的检查都通过, 再从头运行整个 notebook (Restart & Run All).")
