@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import shutil
 import subprocess
+import sys
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -29,8 +30,13 @@ cd "$PWD"
 for dir in $JAIL_HIDE_DIRS; do mount -t tmpfs -o size=64k,mode=0555 jail "$dir"; done
 for file in $JAIL_HIDE_FILES; do mount --bind /dev/null "$file"; done
 # Scratch space of its own, gone with the process; the files it must keep (a kernel's connection file) come along.
+# Folders there that it needs (a virtual environment under /tmp) are carried over, read-only.
 for file in $JAIL_KEEP; do cp "$file" ".jail-keep-${file##*/}"; done
+n=0
+for dir in $JAIL_SHOW; do n=$((n + 1)); mkdir ".jail-show-$n"; mount --bind "$dir" ".jail-show-$n"; done
 for dir in /tmp /var/tmp /dev/shm; do [ -d "$dir" ] && mount -t tmpfs -o size=512m jail "$dir"; done
+n=0
+for dir in $JAIL_SHOW; do n=$((n + 1)); mkdir -p "$dir"; mount --no-mtab --move ".jail-show-$n" "$dir"; rmdir ".jail-show-$n"; done
 for file in $JAIL_KEEP; do mkdir -p "${file%/*}"; mv ".jail-keep-${file##*/}" "$file"; done
 # Writable homes for IPython and matplotlib (its font cache copied, not rebuilt at every start).
 export IPYTHONDIR=/tmp/ipython MPLCONFIGDIR=/tmp/matplotlib
@@ -65,9 +71,17 @@ def _disk_mounts() -> list[str]:
     return [m for m in dict.fromkeys(mounts) if m != "/" and " " not in m and "\\" not in m]
 
 
+def _python_under_scratch() -> list[str]:
+    """This Python's installation folders that lie in /tmp, /var/tmp or /dev/shm, which the jail replaces."""
+    scratch = ("/tmp/", "/var/tmp/", "/dev/shm/")
+    folders = {str(Path(p).resolve()) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)}
+    return sorted(p for p in folders if p.startswith(scratch) and " " not in p)
+
+
 def _jail(hidden: list[Path], network_options: list[str], keep: list[Path] = ()) -> list[str]:
     variables = [
         "JAIL_KEEP=" + " ".join(str(p) for p in keep),
+        "JAIL_SHOW=" + " ".join(_python_under_scratch()),
         "JAIL_MOUNTS=" + " ".join(_disk_mounts()),
         "JAIL_HIDE_DIRS=" + " ".join(str(p) for p in hidden if p.is_dir()),
         "JAIL_HIDE_FILES=" + " ".join(str(p) for p in hidden if p.is_file()),
