@@ -11,6 +11,7 @@ as it is: the README's security model says what that leaves open.
 from __future__ import annotations
 
 import functools
+import logging
 import shutil
 import subprocess
 import sys
@@ -61,6 +62,13 @@ def available() -> bool:
         return subprocess.run(_jail([], []) + ["true"], capture_output=True, cwd=folder).returncode == 0
 
 
+@functools.cache
+def _warn_unjailed() -> None:
+    logging.getLogger(__name__).warning(
+        "Linux namespaces (unshare) are not available here: students' code runs unjailed, "
+        "with time and memory limits only (see the README's security model)")
+
+
 def _disk_mounts() -> list[str]:
     """The mount points of real file systems other than /, to make read-only too."""
     try:
@@ -105,6 +113,7 @@ def wrap(command: list[str], hide: Iterable[Path] = (), memory_bytes: int | None
     if memory_bytes:
         command = ["prlimit", f"--as={memory_bytes}", "--", *command]
     if not available():
+        _warn_unjailed()
         return command
     hidden = [Path(p).resolve() for p in hide if Path(p).exists()]
     return [*_jail(hidden, [] if network else ["--net"], [Path(p) for p in keep]), *command]
