@@ -44,3 +44,16 @@ def test_check_prints_a_table(submissions: dict[str, Path], checked: dict) -> No
     assert "squared_loss" in done.stdout and "4 / 15" in done.stdout
     assert "提示 (hint)" in done.stdout
     assert json.dumps(checked["missing-half"]["test_squared_loss"]["score"]) == "4.0"
+
+
+def test_missing_config_file(tmp_path: Path, submissions: dict[str, Path]) -> None:
+    """Is a `--config` file that does not exist refused before anything is graded?"""
+    line = refused(run_cli("check", "--config", str(tmp_path / "nope.py"), str(submissions["solution"])))
+    assert "no such configuration file" in line
+
+
+def test_one_bad_notebook_stops_the_whole_check(tmp_path: Path, submissions: dict[str, Path]) -> None:
+    """With one good and one missing notebook, is the check refused before grading either?"""
+    done = run_cli("check", str(submissions["solution"]), str(tmp_path / "missing.ipynb"))
+    assert "missing.ipynb: no such file" in refused(done)
+    assert done.stdout == ""
