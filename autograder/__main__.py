@@ -46,11 +46,11 @@ def run_check(paths: list[Path], as_json: bool, config: Path | None, workers: in
     else:
         for path, parts in results.items():
             print(f"{path}")
-            print(course.table({path.stem: parts}))
+            print(course.table({path.name: parts}))
             for score in parts.values():
                 for check in score.checks:
                     if not check["passed"]:
-                        print(f"  ✗ {score.grade_id} [{check['points']:g}] {check['description']}")
+                        print(f"  ✗ {score.grade_id} [{check['points']:g} 分] {check['description']}")
                         print("      " + check["message"].replace("\n", "\n      "))
     return 0
 

@@ -11,10 +11,14 @@ from . import probes, reference
 from .feedback import CheckFailed
 from .sandbox import Sandbox, StudentError, StudentException
 
+_TRAINING_HINT = ("训练循环只调用你的四个函数: 先让 data_iter、linreg、squared_loss、sgd 各自的检查都通过, "
+                  "出错的单元格和行号见上.")
+_MEMORY_HINT = "结果大得放不下: 检查形状 (shape), 例如 (n, 1) 减 (n,) 会广播 (broadcast) 成 (n, n); 先把 y 变成 y_hat 的形状."
+
 _HINTS = {
     "NotImplementedError": "这个函数还没有实现: 请删掉 `raise NotImplementedError()`, 在单元格里写出你的代码 (fill in the blank).",
     "NameError": "函数里用到了一个未定义的名字: 函数只应使用它的参数 (use the function's arguments, not notebook globals), 或在单元格中 import 需要的模块.",
-    "RuntimeError": "检查各个张量的形状 (shape) 和 dtype; 原地修改 (in-place) 需要参数的计算不被 autograd 记录 (torch.no_grad() 或 .data).",
+    "RuntimeError": "检查各个张量的形状 (shape) 和 dtype; 原地修改 (in-place) 参数时, 更新不能被 autograd 记录 (torch.no_grad() 或 .data).",
     "TypeError": "检查函数的参数个数与顺序, 以及返回值的类型.",
 }
 
@@ -38,7 +42,7 @@ class Student:
         """The reference training loop run with the student's four functions."""
         called = f"训练循环 (training loop: lr={lr}, num_epochs={num_epochs}, batch_size={batch_size})"
         return self._run(None, called, probes.train_with_student_functions, features, labels, w, b,
-                         lr, num_epochs, batch_size, seed=seed, helpers=(reference.train,))
+                         lr, num_epochs, batch_size, seed=seed, helpers=(reference.train,), hint=_TRAINING_HINT)
 
     def seconds(self, fn_name: str, args: list, called: str, repeats: int = 3) -> tuple[float, dict]:
         """The fastest of `repeats` timed calls, less the cost of a round trip that does nothing, and the last value."""
@@ -53,17 +57,18 @@ class Student:
             best_empty = min(best_empty, time.perf_counter() - start)
         return max(best_call - best_empty, 0.0), value
 
-    def _run(self, fn_name: str | None, called: str, probe: Any, *args: Any, **options: Any) -> Any:
+    def _run(self, fn_name: str | None, called: str, probe: Any, *args: Any, hint: str | None = None, **options: Any) -> Any:
         try:
             return self.sandbox.run(probe, *args, **options)
         except StudentError as error:
-            raise CheckFailed(self._explain(fn_name, called, error)) from None
+            raise CheckFailed(self._explain(fn_name, called, error, hint)) from None
 
-    def _explain(self, fn_name: str | None, called: str, error: StudentError) -> str:
+    def _explain(self, fn_name: str | None, called: str, error: StudentError, hint: str | None = None) -> str:
         broken = self.sandbox.load_errors.get(fn_name) if fn_name else None
         if broken is not None and fn_name not in self.sandbox.functions:
             return (f"单元格 `{fn_name}` 无法运行 (the cell raised {broken.type}), 所以 {fn_name} 没有被定义:\n"
                     f"  {broken}\n提示 (hint): 修正这个单元格, 然后从头运行整个 notebook 确认没有错误.")
         message = f"调用 (called) {called} 时出错:\n  {error}"
-        hint = _HINTS.get(error.type) if isinstance(error, StudentException) else None
+        if hint is None and isinstance(error, StudentException):
+            hint = _MEMORY_HINT if "allocate" in error.message else _HINTS.get(error.type)
         return message + (f"\n提示 (hint): {hint}" if hint else "")

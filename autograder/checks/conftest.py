@@ -1,7 +1,7 @@
 """Fixtures of the hidden checks.
 
 Under the grader (`autograder.runner`) the sandbox and the notebook's trained parameters come
-from its plugin; run by hand, `pytest autograder/checks --notebook PATH.ipynb` loads a notebook.
+from its plugin; run by hand, `pytest autograder/checks --notebook=PATH.ipynb` loads a notebook.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ def sandbox(request: pytest.FixtureRequest) -> Sandbox:
         return
     path = request.config.getoption("--notebook")
     if not path:
-        pytest.exit("give the notebook to check: pytest autograder/checks --notebook PATH.ipynb", returncode=4)
+        pytest.exit("give the notebook to check: pytest autograder/checks --notebook=PATH.ipynb", returncode=4)
     from autograder.notebook import read_submission
 
     submission = read_submission(path)

@@ -24,6 +24,13 @@ def step(student: Student, count: int, lr: float, batch_size: int) -> tuple[dict
     return student.sgd_step(values, grads, lr, batch_size), values, expected
 
 
+def unchanged_hint(after: list, before: list) -> str:
+    """When the given tensors did not change at all, the cause is not the formula: say so."""
+    if all(torch.equal(got, old) for got, old in zip(after, before)):
+        return "提示 (hint): 传入的张量根本没有改变: 先修正原地 (in place) 修改的问题 (见第一项检查)."
+    return ""
+
+
 def mismatch(after: list, expected: list) -> int | None:
     """The index of the first parameter whose value is not the expected one."""
     for k, (got, want) in enumerate(zip(after, expected)):
@@ -49,7 +56,8 @@ def test_divides_by_batch_size(student: Student) -> None:
     k = mismatch(answer["values"], expected)
     expect(k is None, f"sgd([w, b], lr=0.03, batch_size=10) 之后 params[{k}] 应为 param − 0.03·grad/10:\n"
                       f"  期望 (expected) {show(expected[k] if k is not None else None)}\n  得到 (got) {show(answer['values'][k] if k is not None else None)}\n"
-                      "提示 (hint): 损失是对小批量求和的, 所以要除以 batch_size: param -= lr * param.grad / batch_size.")
+                      + (unchanged_hint(answer["values"], before)
+                         or "提示 (hint): 损失是对小批量求和的, 所以要除以 batch_size: param -= lr * param.grad / batch_size."))
 
 
 @pytest.mark.points(3)
@@ -68,7 +76,8 @@ def test_uses_its_arguments(student: Student) -> None:
     k = mismatch(answer["values"], expected)
     expect(k is None, f"sgd([w, b], lr=0.5, batch_size=4) 之后 params[{k}] 应为 param − 0.5·grad/4:\n"
                       f"  期望 (expected) {show(expected[k] if k is not None else None)}\n  得到 (got) {show(answer['values'][k] if k is not None else None)}\n"
-                      "提示 (hint): 用函数的参数 lr 和 batch_size, 不要用 notebook 里的全局变量.")
+                      + (unchanged_hint(answer["values"], before)
+                         or "提示 (hint): 用函数的参数 lr 和 batch_size, 不要用 notebook 里的全局变量; 别忘了除以 batch_size."))
 
 
 @pytest.mark.points(4)

@@ -49,7 +49,7 @@ def test_no_broadcast(student: Student) -> None:
     answer, expected, called = loss_of(student, 5, (5,))
     got = answer["value"]
     ok = isinstance(got, torch.Tensor) and got.numel() == 5 and torch.allclose(got.reshape(5, 1).float(), expected, atol=1e-5)
-    expect(ok, f"{called}: 期望形状 (5, 1) 的 {show(expected)},\n  得到 (got) {show(got)}.\n"
+    expect(ok, f"{called}:\n  期望 (expected) {show(expected)}\n  得到 (got) {show(got)}\n"
                "提示 (hint): (5, 1) 减 (5,) 会广播 (broadcast) 成 (5, 5); 先用 y.view(y_hat.shape) 把 y 变成 y_hat 的形状.")
 
 

@@ -47,7 +47,7 @@ def test_learns_b(student: Student, learned: dict) -> None:
     b = learned["b"]
     expect(error(b, [reference.TRUE_B]) < TOLERANCE,
            f"用你的四个函数训练 3 个 epoch 后, b = {b.reshape(-1).tolist()}, 真实值 (true) {reference.TRUE_B}, 容差 {TOLERANCE}.\n"
-           "提示 (hint): linreg 要加上 b, sgd 要更新 params 中的每一个参数.")
+           "提示 (hint): 先让上面四个函数的检查都通过; b 学不到, 常见原因是 linreg 没有加上 b, 或 sgd 没有更新每一个参数.")
 
 
 @pytest.mark.points(4)

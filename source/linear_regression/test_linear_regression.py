@@ -435,8 +435,8 @@ def test_training_learns(function):
             b.grad = None
     learned_w, learned_b = w.detach().reshape(-1), b.detach().reshape(-1)
     error = max((learned_w - true_w.reshape(-1)).abs().max().item(), (learned_b - true_b).abs().max().item())
-    expect(error < 0.05,
+    expect(error < 0.02,
            f"用你的 data_iter、linreg、squared_loss、sgd 在 1000 个样本 (y = Xw + b + 噪声, 真实 w = [2, -3.4], b = 4.2) 上"
-           f"训练 3 个迭代周期 (epoch, lr=0.03, batch_size=10): 期望学到的参数与真实值相差不到 0.05, "
+           f"训练 3 个迭代周期 (epoch, lr=0.03, batch_size=10): 期望学到的参数与真实值相差不到 0.02, "
            f"实际学到 w = {values_of(learned_w)}, b = {values_of(learned_b)} (最大误差 {error:.4g})。"
            "提示 (hint): 先让上面每个函数自己的检查都通过; 它们都通过时, 检查 squared_loss 是否把 y 变形成了 y_hat 的形状")
