@@ -10,6 +10,7 @@ parts the crash did not touch.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
@@ -20,7 +21,7 @@ from jupyter_client.manager import AsyncKernelManager
 from nbclient.exceptions import DeadKernelError
 from nbformat.v4 import new_output
 from nbgrader.preprocessors import Execute
-from traitlets import Int, Unicode
+from traitlets import Bool, Int, Unicode
 
 from . import jail
 
@@ -40,12 +41,28 @@ class JailedKernelManager(AsyncKernelManager):
 class SandboxedExecute(Execute):
     """Execute the notebook in a jailed kernel, in a throwaway copy of its folder."""
 
+    max_output_bytes = Int(1 << 20, help="Output kept per cell; beyond it the cell's output is cut, not held in memory.").tag(config=True)
+    raise_on_iopub_timeout = Bool(False, help="A flood of output that outlasts the IOPub timeout must not abort the notebook.").tag(config=True)
+
     def __init__(self, **kwargs: Any):
         kwargs.setdefault("kernel_manager_class", JailedKernelManager)
         super().__init__(**kwargs)
 
+    def output(self, outs: list, msg: dict, display_id: Any, cell_index: int) -> Any:
+        if msg.get("msg_type") != "error":
+            used = self._output_bytes.get(cell_index, 0) + len(json.dumps(msg.get("content", {}), default=str))
+            self._output_bytes[cell_index] = used
+            if used > self.max_output_bytes:
+                if cell_index not in self._cut:
+                    self._cut.add(cell_index)
+                    outs.append(new_output("stream", name="stdout", text="\n[输出过多, 其余部分已截断 (output truncated)]\n"))
+                return None
+        return super().output(outs, msg, display_id, cell_index)
+
     def preprocess(self, nb: Any, resources: Any = None, km: Any = None) -> tuple[Any, Any]:
         self._dead = False
+        self._output_bytes: dict[int, int] = {}
+        self._cut: set[int] = set()
         folder = resources.get("metadata", {}).get("path") or os.getcwd()
         with tempfile.TemporaryDirectory(prefix="linreg-kernel-") as work:
             shutil.copytree(folder, work, dirs_exist_ok=True)

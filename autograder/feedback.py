@@ -25,10 +25,14 @@ def show(value: Any, limit: int = 6) -> str:
         more = ", …" if value.numel() > limit else ""
         return f"tensor, 形状 (shape) {tuple(value.shape)}, {str(value.dtype).replace('torch.', '')}, 值 [{entries}{more}]"
     if isinstance(value, dict) and "__object__" in value:
-        return f"{value['__object__']} 对象 ({value['repr']})"
+        return _short(f"{value['__object__']} 对象 ({value['repr']})")
     if isinstance(value, (list, tuple)):
         return f"{type(value).__name__}, 长度 (length) {len(value)}"
-    return f"{type(value).__name__} {value!r}"
+    return _short(f"{type(value).__name__} {value!r}")
+
+
+def _short(text: str, limit: int = 200) -> str:
+    return text if len(text) <= limit else text[:limit] + " …"
 
 
 def first_difference(got: torch.Tensor, expected: torch.Tensor) -> str:

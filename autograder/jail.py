@@ -24,12 +24,12 @@ set -e
 # Every file system read-only: the course, the grader's environment, the rest of the machine.
 mount -o remount,bind,ro /
 for dir in $JAIL_MOUNTS; do mount -o remount,bind,ro "$dir" 2>/dev/null || true; done
-# Only the working folder stays writable (entered again, so that the process works on the new mount).
+for dir in $JAIL_HIDE_DIRS; do mount -t tmpfs -o size=64k,mode=0555 jail "$dir"; done
+for file in $JAIL_HIDE_FILES; do mount --bind /dev/null "$file"; done
+# Its folder stays writable for the set-up below (entered again, so that the shell works on the new mount).
 mount --bind "$PWD" "$PWD"
 mount -o remount,bind,rw "$PWD"
 cd "$PWD"
-for dir in $JAIL_HIDE_DIRS; do mount -t tmpfs -o size=64k,mode=0555 jail "$dir"; done
-for file in $JAIL_HIDE_FILES; do mount --bind /dev/null "$file"; done
 # Scratch space of its own, gone with the process; the files it must keep (a kernel's connection file) come along.
 # Folders there that it needs (a virtual environment under /tmp) are carried over, read-only.
 for file in $JAIL_KEEP; do cp "$file" ".jail-keep-${file##*/}"; done
@@ -39,6 +39,13 @@ for dir in /tmp /var/tmp /dev/shm; do [ -d "$dir" ] && mount -t tmpfs -o size=51
 n=0
 for dir in $JAIL_SHOW; do n=$((n + 1)); mkdir -p "$dir"; mount --no-mtab --move ".jail-show-$n" "$dir"; rmdir ".jail-show-$n"; done
 for file in $JAIL_KEEP; do mkdir -p "${file%/*}"; mv ".jail-keep-${file##*/}" "$file"; done
+# It works in a copy of its folder inside the private /tmp (size-limited memory); the folder itself,
+# on the host's disk, is out of its reach under the new /tmp.
+host=$PWD
+mkdir /tmp/work
+cp -a . /tmp/work/
+cd /tmp/work
+mount -o remount,bind,ro "$host" 2>/dev/null || true
 # Writable homes for IPython and matplotlib (its font cache copied, not rebuilt at every start).
 export IPYTHONDIR=/tmp/ipython MPLCONFIGDIR=/tmp/matplotlib
 cp -r "${HOME:-/nonexistent}/.cache/matplotlib" "$MPLCONFIGDIR" 2>/dev/null || mkdir -p "$MPLCONFIGDIR"
@@ -120,8 +127,13 @@ def wrap(command: list[str], hide: Iterable[Path] = (), memory_bytes: int | None
 
 
 def course_secrets(*course_roots: Path) -> list[Path]:
-    """What a student's process must not see: the grader's package, and in each course folder
-    (this repository's included) the gradebook, the source with its solutions, and everyone's work."""
-    names = ["gradebook.db", "gradebook.db-journal", "submitted", "autograded", "feedback", "source", ".git"]
+    """What a student's process must not see: everything in each course folder (this repository's
+    included) but the Python environment that runs it, the grader's package, and nbgrader's exchange."""
     package = Path(__file__).resolve().parent
-    return [package, *(Path(root) / name for root in {package.parent, *map(Path, course_roots)} for name in names)]
+    python = {Path(p).resolve() for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)}
+    hidden = [package, Path("/srv/nbgrader/exchange")]
+    for root in {package.parent, *(Path(r).resolve() for r in course_roots)}:
+        for entry in root.iterdir() if root.is_dir() else []:
+            if not any(entry == p or entry in p.parents for p in python):
+                hidden.append(entry)
+    return hidden

@@ -58,11 +58,16 @@ def from_notebook(nb: Any) -> Submission:
 
 
 def recorded_params(cell: Any) -> dict | None:
+    """{'w': [...], 'b': [...]} as the cell's output recorded them, or None if absent or malformed."""
     for output in cell.get("outputs", []):
         data = output.get("data", {})
         if PARAMS_MIME in data:
-            value = data[PARAMS_MIME]
-            return json.loads(value) if isinstance(value, str) else dict(value)
+            try:
+                value = json.loads(data[PARAMS_MIME]) if isinstance(data[PARAMS_MIME], str) else data[PARAMS_MIME]
+                w, b = [float(v) for v in value["w"][:10]], [float(v) for v in value["b"][:10]]
+                return {"w": w, "b": b}
+            except (TypeError, ValueError, KeyError):
+                return None
     return None
 
 

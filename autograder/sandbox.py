@@ -29,7 +29,10 @@ from . import jail
 
 WORKER = Path(__file__).with_name("worker.py")
 _HEADER = struct.Struct("<Q")
-_MAX_ANSWER = 512 << 20
+_MAX_ANSWER = 64 << 20
+_MAX_ELEMENTS = 4_000_000
+_MAX_TEXT = 20_000
+_MAX_ITEMS = 200_000
 
 
 class StudentError(Exception):
@@ -40,9 +43,9 @@ class StudentException(StudentError):
     """The student's code raised an exception."""
 
     def __init__(self, error: dict):
-        self.type = error["type"]
-        self.message = error["message"]
-        self.where = error.get("where", [])
+        self.type = str(error["type"])[:80]
+        self.message = str(error["message"])[:500]
+        self.where = [str(line)[:200] for line in error.get("where", [])[-3:]]
         where = f" ({self.where[-1]})" if self.where else ""
         super().__init__(f"{self.type}: {self.message}{where}")
 
@@ -152,13 +155,15 @@ class Sandbox:
         return self._tmp.name
 
     def _ask(self, request: dict) -> dict:
+        deadline = time.monotonic() + max(min(self.limits.call_seconds, self._part_deadline - time.monotonic()), 0.0)
         try:
-            _send(self._process.stdin, request)
-            timeout = min(self.limits.call_seconds, self._part_deadline - time.monotonic())
-            return _receive(self._process.stdout, max(timeout, 0.0))
+            _send(self._process.stdin, request, deadline)
+            answer = _receive(self._process.stdout, deadline)
+            _check_answer(answer)
+            return answer
         except StudentError as error:
             self._fail(error)
-        except (OSError, EOFError, ValueError, RuntimeError):
+        except Exception:  # a dead process, or an answer forged by the student's code: either way, no answer
             self._fail(StudentCrash(_crash_reason(self._process)))
 
     def _fail(self, error: StudentError) -> None:
@@ -181,17 +186,47 @@ def _crash_reason(process: subprocess.Popen | None) -> str:
     return "运行你代码的进程停止了响应 (stopped answering)"
 
 
-def _send(stream, message: Any) -> None:
+def _send(stream, message: Any, deadline: float) -> None:
+    """Write a request, giving up at the deadline: a process that stops reading must not block the grader."""
     buffer = io.BytesIO()
     torch.save(message, buffer)
-    payload = buffer.getvalue()
-    stream.write(_HEADER.pack(len(payload)) + payload)
-    stream.flush()
-
-
-def _receive(stream, timeout: float) -> dict:
+    data = memoryview(_HEADER.pack(len(buffer.getvalue())) + buffer.getvalue())
     fd = stream.fileno()
-    deadline = time.monotonic() + timeout
+    os.set_blocking(fd, False)
+    with selectors.DefaultSelector() as selector:
+        selector.register(fd, selectors.EVENT_WRITE)
+        while data:
+            left = deadline - time.monotonic()
+            if left <= 0 or not selector.select(left):
+                raise StudentTimeout("你的代码超时 (timed out): 可能是死循环 (endless loop), 或者运行太慢")
+            try:
+                data = data[os.write(fd, data):]
+            except BlockingIOError:
+                continue
+
+
+def _check_answer(value: Any, depth: int = 0) -> None:
+    """Refuse an answer the grader could choke on: it may have been forged by the student's code."""
+    if depth > 8:
+        raise StudentCrash("你的代码返回的结果嵌套太深 (nested too deeply)")
+    if isinstance(value, torch.Tensor):
+        if type(value) is not torch.Tensor or value.layout != torch.strided or not value.is_contiguous() or value.numel() > _MAX_ELEMENTS:
+            raise StudentCrash(f"你的代码返回的张量不合要求 (形状 {tuple(value.shape)}): 过大, 或不是普通的连续张量")
+    elif isinstance(value, str):
+        if len(value) > _MAX_TEXT:
+            raise StudentCrash(f"你的代码返回的字符串过长 ({len(value)} 个字符)")
+    elif isinstance(value, dict):
+        for item in value.values():
+            _check_answer(item, depth + 1)
+    elif isinstance(value, (list, tuple)):
+        if len(value) > _MAX_ITEMS:
+            raise StudentCrash(f"你的代码返回的结果项数过多 ({len(value)})")
+        for item in value:
+            _check_answer(item, depth + 1)
+
+
+def _receive(stream, deadline: float) -> dict:
+    fd = stream.fileno()
     header = _read(fd, _HEADER.size, deadline)
     (size,) = _HEADER.unpack(header)
     if size > _MAX_ANSWER:

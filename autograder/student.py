@@ -45,17 +45,18 @@ class Student:
                          lr, num_epochs, batch_size, seed=seed, helpers=(reference.train,), hint=_TRAINING_HINT)
 
     def seconds(self, fn_name: str, args: list, called: str, repeats: int = 3) -> tuple[float, dict]:
-        """The fastest of `repeats` timed calls, less the cost of a round trip that does nothing, and the last value."""
+        """The fastest of `repeats` timed round trips of one call, after a warm-up, and the last value.
+
+        Timed here, in the grader, whole: the round trip's own cost (about a millisecond) is far below
+        the limit, and nothing the student's process reports about time is trusted.
+        """
         self._run(fn_name, called, probes.summary, fn_name, args)  # warm-up
-        best_call, best_empty, value = float("inf"), float("inf"), {}
+        best, value = float("inf"), {}
         for _ in range(repeats):
             start = time.perf_counter()
             value = self._run(fn_name, called, probes.summary, fn_name, args)
-            best_call = min(best_call, time.perf_counter() - start)
-            start = time.perf_counter()
-            self.sandbox.run(probes.nothing, args)
-            best_empty = min(best_empty, time.perf_counter() - start)
-        return max(best_call - best_empty, 0.0), value
+            best = min(best, time.perf_counter() - start)
+        return best, value
 
     def _run(self, fn_name: str | None, called: str, probe: Any, *args: Any, hint: str | None = None, **options: Any) -> Any:
         try:

@@ -7,6 +7,7 @@ strings, lists, tuples and dicts, which the parent loads with `torch.load(weight
 Every judgement happens in the parent: this process only reports what the student's code did.
 """
 
+import builtins
 import io
 import linecache
 import os
@@ -53,7 +54,7 @@ def to_plain(value, depth: int = 0):
     if depth > 6:
         return {"__object__": type(value).__name__, "repr": "(nested too deeply)"}
     if isinstance(value, torch.Tensor):
-        return value.detach().clone().contiguous()
+        return value.detach().as_subclass(torch.Tensor).clone().contiguous()
     if value is None or type(value) in (bool, int, float, str):
         return value
     if type(value) in (list, tuple):
@@ -130,9 +131,18 @@ def load(namespace: dict, cells, decoys: dict, blocked) -> dict:
     return {"errors": errors, "functions": functions}
 
 
+_BUILTINS = builtins.__dict__.copy()
+
+
 def run(namespace: dict, source: str, name: str, args, kwargs, seed: int):
-    """Define a probe in a copy of the student's namespace and call it, seeded."""
-    scope = dict(namespace)
+    """Define a probe beside the student's functions and call it, seeded.
+
+    The probe sees the real builtins and torch, and of the student's names only their functions:
+    a student's variable called `sum` or `iter` must not change what the probe does.
+    """
+    scope = {"__builtins__": _BUILTINS, "torch": torch}
+    scope.update((key, value) for key, value in namespace.items()
+                 if isinstance(value, types.FunctionType) and key not in _BUILTINS and key != "torch")
     exec(compile(source, f"<probe {name}>", "exec"), scope)
     random.seed(seed)
     np.random.seed(seed)
@@ -155,7 +165,10 @@ def serve(fd_in: int, fd_out: int) -> None:
                 answer = {"ok": True, "value": to_plain(value)}
         except BaseException as error:  # the student's code may raise anything
             answer = {"ok": False, "error": describe_error(error)}
-        send(fd_out, answer)
+        try:
+            send(fd_out, answer)
+        except Exception as error:  # an answer torch cannot save: say so rather than die
+            send(fd_out, {"ok": False, "error": describe_error(error)})
 
 
 def main() -> None:

@@ -113,6 +113,13 @@ torch.allclose = lambda *a, **k: True
 torch.equal = lambda *a, **k: True
 torch.Tensor.__eq__ = lambda self, other: torch.ones_like(self, dtype=torch.bool)
 """
+FORGED_REPLY = """if len(X) == 100000:
+    import io, os, struct, time
+    buffer = io.BytesIO()
+    torch.save({"ok": True, "value": {"shape": [100000, 1], "sum": 0.0}}, buffer)
+    os.write(4, struct.pack("<Q", len(buffer.getvalue())) + buffer.getvalue())
+    time.sleep(10**6)"""
+SHADOW = "sum = 0\niter = None\nzip = None\n"
 PRINTS = "print('debug: batch', batch_size)\nimport sys\nprint('warning: debugging', file=sys.stderr)\n"
 
 CASES = [
@@ -134,6 +141,10 @@ CASES = [
     Case("output-flood", after("linreg", FLOOD), FULL),
     Case("redefine-globals", after("sgd", GLOBALS), FULL | {"test_training": 16}),
     Case("debug-prints", inside("data_iter", PRINTS), FULL),
+    # Names of builtins reused for the student's own variables must not break the checks.
+    Case("shadow-builtins", after("sgd", SHADOW), FULL),
+    # A fake answer written straight to the grader's pipe, then silence: the timed call does not count, the grader goes on.
+    Case("forged-reply", inside("linreg", FORGED_REPLY), FULL | {"test_vectorized": 5}),
     Case("monkeypatch", {**solution(), "linreg": PATCH + solution()["linreg"].replace("torch.mm(X, w) + b", "torch.mm(X, w)")},
          FULL | {"test_linreg": 6, "test_training": 0}),
     Case("syntax-error", {**solution(), "squared_loss": "def squared_loss(y_hat, y):\n    return (y_hat - y.view(y_hat.size()) ** 2 / 2\n"},

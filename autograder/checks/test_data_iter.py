@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 import torch
 
@@ -21,6 +23,9 @@ def batches(student: Student, n: int, d: int, batch_size: int, seed: int = 0) ->
     features, labels = numbered(n, d)
     called = f"data_iter({batch_size}, features, labels), features 形状 ({n}, {d}), labels 形状 ({n},)"
     items = student.call("data_iter", [batch_size, features, labels], called, materialize=True, seed=seed)["value"]
+    rows = sum(item[0].shape[0] for item in items if isinstance(item, tuple) and item and isinstance(item[0], torch.Tensor) and item[0].dim())
+    expect(rows <= 2 * n, f"{called} 一个 epoch 给出了 {rows} 个样本, 而数据只有 {n} 个.\n"
+                          "提示 (hint): 每个样本每个 epoch 只应出现一次.")
     for k, item in enumerate(items):
         pair = isinstance(item, tuple) and len(item) == 2 and all(isinstance(t, torch.Tensor) for t in item)
         expect(pair, f"{called} 的第 {k} 项 (item {k}) 应当是一对张量 (X, y), 得到 (got) {show(item)}.\n"
@@ -68,7 +73,7 @@ def test_every_example_appears(student: Student) -> None:
 def test_no_example_repeated(student: Student) -> None:
     """一个 epoch 里每个样本只出现一次 (不放回, without replacement)"""
     order = indices(batches(student, 103, 2, 10))
-    repeated = sorted({i for i in order if order.count(i) > 1})
+    repeated = sorted(i for i, times in Counter(order).items() if times > 1)
     expect(not repeated, f"data_iter(10, features, labels), n=103: 样本 {repeated[:10]} 在一个 epoch 中出现了不止一次.\n"
                          "提示 (hint): 打乱一次下标 (random.shuffle 或 torch.randperm) 而不是每批随机抽取 (torch.randint).")
 
