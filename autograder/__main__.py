@@ -40,11 +40,12 @@ def run_check(paths: list[Path], as_json: bool, config: Path | None, workers: in
     if config is not None and not config.is_file():
         raise NotebookError(f"{config}: no such configuration file")
     results = check_notebooks(paths, config.read_text() if config else "", workers)
+    graded = {path: parts for path, parts in results.items() if not isinstance(parts, str)}
     if as_json:
-        print(json.dumps({str(path): {part: asdict(score) for part, score in parts.items()} for path, parts in results.items()},
+        print(json.dumps({str(path): {part: asdict(score) for part, score in parts.items()} for path, parts in graded.items()},
                          ensure_ascii=False, indent=1))
     else:
-        for path, parts in results.items():
+        for path, parts in graded.items():
             print(f"{path}")
             print(course.table({path.name: parts}))
             for score in parts.values():
@@ -52,7 +53,10 @@ def run_check(paths: list[Path], as_json: bool, config: Path | None, workers: in
                     if not check["passed"]:
                         print(f"  ✗ {score.grade_id} [{check['points']:g} 分] {check['description']}")
                         print("      " + check["message"].replace("\n", "\n      "))
-    return 0
+    for path, reason in results.items():
+        if isinstance(reason, str):
+            print(f"error: {path}: {reason}", file=sys.stderr)
+    return 0 if len(graded) == len(results) else 1
 
 
 def run_demo() -> int:
