@@ -63,7 +63,7 @@ _VIRTUAL = {"proc", "sysfs", "devtmpfs", "devpts", "cgroup", "cgroup2", "tmpfs",
 @functools.cache
 def available() -> bool:
     """Can this machine start a process in private namespaces and lay out the jail's mounts there?"""
-    if shutil.which("unshare") is None or shutil.which("prlimit") is None:
+    if any(shutil.which(tool) is None for tool in ("unshare", "prlimit", "setpriv")):
         return False
     with tempfile.TemporaryDirectory() as folder:
         return subprocess.run(_jail([], []) + ["true"], capture_output=True, cwd=folder).returncode == 0
@@ -105,7 +105,8 @@ def _jail(hidden: list[Path], network_options: list[str], keep: list[Path] = ())
     # unshare stays as the parent (--fork): it passes on SIGINT (a kernel interrupt) and takes the child with it.
     unshare = ["unshare", "--user", "--map-root-user", "--mount", "--propagation", "private",
                "--pid", "--fork", "--kill-child", "--mount-proc", *network_options, "--"]
-    return ["env", *variables, *unshare, "sh", "-c", _SCRIPT, "jail"]
+    # Killed with the grader if it dies first (SIGKILL, a crash): no jail outlives the process that started it.
+    return ["env", *variables, "setpriv", "--pdeathsig", "KILL", "--", *unshare, "sh", "-c", _SCRIPT, "jail"]
 
 
 def wrap(command: list[str], hide: Iterable[Path] = (), memory_bytes: int | None = None, network: bool = True,
