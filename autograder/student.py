@@ -70,6 +70,8 @@ class Student:
             return (f"单元格 `{fn_name}` 无法运行 (the cell raised {broken.type}), 所以 {fn_name} 没有被定义:\n"
                     f"  {broken}\n提示 (hint): 修正这个单元格, 然后从头运行整个 notebook 确认没有错误.")
         message = f"调用 (called) {called} 时出错:\n  {error}"
-        if hint is None and isinstance(error, StudentException):
+        if isinstance(error, StudentException) and error.type == "NotImplementedError":
+            hint = _HINTS["NotImplementedError"]  # a blank left as it is: say so, whatever the call
+        elif hint is None and isinstance(error, StudentException):
             hint = _MEMORY_HINT if "allocate" in error.message else _HINTS.get(error.type)
         return message + (f"\n提示 (hint): {hint}" if hint else "")
