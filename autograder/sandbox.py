@@ -186,6 +186,13 @@ def _crash_reason(process: subprocess.Popen | None) -> str:
     return "运行你代码的进程停止了响应 (stopped answering)"
 
 
+def _wait(selector: selectors.BaseSelector, deadline: float) -> None:
+    """Block until the pipe is ready, or raise StudentTimeout at the deadline."""
+    left = deadline - time.monotonic()
+    if left <= 0 or not selector.select(left):
+        raise StudentTimeout("你的代码超时 (timed out): 可能是死循环 (endless loop), 或者运行太慢")
+
+
 def _send(stream, message: Any, deadline: float) -> None:
     """Write a request, giving up at the deadline: a process that stops reading must not block the grader."""
     buffer = io.BytesIO()
@@ -196,9 +203,7 @@ def _send(stream, message: Any, deadline: float) -> None:
     with selectors.DefaultSelector() as selector:
         selector.register(fd, selectors.EVENT_WRITE)
         while data:
-            left = deadline - time.monotonic()
-            if left <= 0 or not selector.select(left):
-                raise StudentTimeout("你的代码超时 (timed out): 可能是死循环 (endless loop), 或者运行太慢")
+            _wait(selector, deadline)
             try:
                 data = data[os.write(fd, data):]
             except BlockingIOError:
@@ -240,9 +245,7 @@ def _read(fd: int, size: int, deadline: float) -> bytes:
     with selectors.DefaultSelector() as selector:
         selector.register(fd, selectors.EVENT_READ)
         while remaining:
-            left = deadline - time.monotonic()
-            if left <= 0 or not selector.select(left):
-                raise StudentTimeout("你的代码超时 (timed out): 可能是死循环 (endless loop), 或者运行太慢")
+            _wait(selector, deadline)
             chunk = os.read(fd, min(remaining, 1 << 20))
             if not chunk:
                 raise EOFError
