@@ -1,4 +1,4 @@
-"""Command line: `python -m autograder demo` (the main job) and `python -m autograder check PATH.ipynb`."""
+"""Command line: `python -m autograder demo` (the main job), `grade ASSIGNMENT` (a whole course) and `check PATH.ipynb`."""
 
 from __future__ import annotations
 
@@ -20,12 +20,19 @@ def main(argv: list[str] | None = None) -> int:
     check.add_argument("--json", action="store_true", help="print the results as JSON")
     check.add_argument("--config", type=Path, metavar="FILE",
                        help="nbgrader configuration added to the course's own (for example shorter time limits)")
-    check.add_argument("--workers", type=int, metavar="N", help="notebooks graded side by side (default: one per core)")
+    check.add_argument("--workers", type=_positive, metavar="N", help="notebooks graded side by side (default: one per core)")
     commands.add_parser("demo", help="release the assignment, autograde the example submissions, feedback, grades.csv")
+    grade = commands.add_parser("grade", help="autograde every new or changed submission of the course in this folder, in parallel")
+    grade.add_argument("assignment")
+    grade.add_argument("--workers", type=_positive, metavar="N", help="submissions graded side by side (default: one per core)")
+    grade.add_argument("--force", action="store_true", help="grade every submission again, changed or not")
+    grade.add_argument("--scheduler", metavar="ADDRESS", help="run the workers on the Dask cluster of this scheduler (tcp://host:8786)")
     args = parser.parse_args(argv)
     try:
         if args.command == "check":
             return run_check(args.notebooks, args.json, args.config, args.workers)
+        if args.command == "grade":
+            return run_grade(args.assignment, args.workers, args.force, args.scheduler)
         return run_demo()
     except (NotebookError, course.CourseError) as error:
         print(f"error: {error}", file=sys.stderr)
@@ -57,6 +64,34 @@ def run_check(paths: list[Path], as_json: bool, config: Path | None, workers: in
         if isinstance(reason, str):
             print(f"error: {path}: {reason}", file=sys.stderr)
     return 0 if len(graded) == len(results) else 1
+
+
+def run_grade(assignment: str, workers: int | None, force: bool, scheduler: str | None) -> int:
+    """Grade the course in the current folder; 1 if nbgrader could not grade some submission."""
+    from .batch import grade_course
+
+    try:
+        report = grade_course(Path.cwd(), assignment, workers, force, scheduler)
+    except KeyboardInterrupt:
+        print("\ninterrupted: what was graded is kept (gradebook, autograded/); run the command again to grade the rest",
+              file=sys.stderr)
+        return 130
+    if report.scores:
+        print(course.table(report.scores))
+    done = len(report.graded)
+    speed = f" in {report.seconds:.1f} s ({report.seconds / done:.2f} s per submission, {report.workers} workers)" if done else ""
+    print(f"graded {done}{speed}; unchanged since they were graded {len(report.unchanged)}; failed {len(report.failed)}")
+    for where, why in report.executed_here.items():
+        print(f"note: {where} was executed by the coordinator: {why}", file=sys.stderr)
+    for student, reason in report.failed.items():
+        print(f"error: {student}: {reason}", file=sys.stderr)
+    return 1 if report.failed else 0
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
+    return int(text)
 
 
 def run_demo() -> int:

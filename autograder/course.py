@@ -6,6 +6,7 @@ would, with this environment's `bin/` on PATH (nbgrader runs `alembic` from ther
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -15,6 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.apps.baseapp import NbGrader
+from nbgrader.coursedir import CourseDirectory
+from traitlets.config import Config
 
 from .notebook import CHECKS_MIME
 
@@ -49,6 +53,21 @@ def nbgrader(root: Path, *args: str, check: bool = True) -> str:
     return log
 
 
+def load_config(root: Path) -> Config:
+    """The nbgrader configuration that `nbgrader` started in `root` would use (Jupyter's paths, then the course's file)."""
+    with contextlib.chdir(root):
+        app = NbGrader()
+        app.load_config_file()
+    config = Config(app.config)
+    config.CourseDirectory.root = str(Path(root).resolve())
+    return config
+
+
+def db_url(root: Path) -> str:
+    """The gradebook of the course in `root`: its configured `db_url`, by default `gradebook.db` there (SQLite)."""
+    return CourseDirectory(config=load_config(root)).db_url
+
+
 def new_course(folder: Path, settings: str = "") -> Path:
     """A course folder with this repository's configuration and source, for grading outside it.
 
@@ -78,16 +97,20 @@ class PartScore:
     """The check results as the graded notebook recorded them (name, description, points, passed, message)."""
 
 
-def scores(root: Path, student: str) -> dict[str, PartScore]:
-    """The autograded score of each grade cell of one student, from the gradebook, with its checks."""
-    checks = recorded_checks(root / "autograded" / student / ASSIGNMENT / f"{NOTEBOOK}.ipynb")
-    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
+def scores(root: Path, student: str, url: str | None = None, assignment: str = ASSIGNMENT) -> dict[str, PartScore]:
+    """The autograded score of each grade cell of one student's submission, from the gradebook (`url`, by
+    default the course's), with the checks its autograded notebook recorded."""
+    with Gradebook(url or db_url(root)) as gradebook:
         try:
-            notebook = gradebook.find_submission_notebook(NOTEBOOK, ASSIGNMENT, student)
+            submission = gradebook.find_submission(assignment, student)
         except MissingEntry:
-            raise CourseError(f"no graded submission of {ASSIGNMENT} for student {student!r}") from None
-        return {grade.name: PartScore(grade.name, float(grade.score), float(grade.max_score), checks.get(grade.name, []))
-                for grade in notebook.grades}
+            raise CourseError(f"no graded submission of {assignment} for student {student!r}") from None
+        found = {}
+        for notebook in submission.notebooks:
+            checks = recorded_checks(root / "autograded" / student / assignment / f"{notebook.name}.ipynb")
+            found |= {grade.name: PartScore(grade.name, float(grade.score), float(grade.max_score), checks.get(grade.name, []))
+                      for grade in notebook.grades}
+        return found
 
 
 def recorded_checks(path: Path) -> dict[str, list[dict]]:

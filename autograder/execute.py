@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from nbgrader.preprocessors import Execute
 from traitlets import Bool, Int, Unicode
 
 from . import jail
+from .preprocessor import HiddenChecks
 
 
 class JailedKernelManager(AsyncKernelManager):
@@ -37,12 +39,20 @@ class JailedKernelManager(AsyncKernelManager):
         return jail.wrap(super().format_kernel_cmd(extra_arguments), hide=jail.course_secrets(root), memory_bytes=self.memory_bytes,
                          keep=[Path(self.connection_file)] if self.connection_file.startswith(("/tmp/", "/var/tmp/")) else [])
 
+    async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
+        # ipykernel's start-up notices ("To connect another client...") would otherwise land on the grader's
+        # stdout, in its JSON or its progress bar; what the student's cells print reaches the notebook anyway.
+        kw.setdefault("stdout", subprocess.DEVNULL)
+        kw.setdefault("stderr", subprocess.DEVNULL)
+        await super()._async_launch_kernel(kernel_cmd, **kw)
+
 
 class SandboxedExecute(Execute):
     """Execute the notebook in a jailed kernel, in a throwaway copy of its folder."""
 
     max_output_bytes = Int(1 << 20, help="Output kept per cell; beyond it the cell's output is cut, not held in memory.").tag(config=True)
     raise_on_iopub_timeout = Bool(False, help="A flood of output that outlasts the IOPub timeout must not abort the notebook.").tag(config=True)
+    prestart_checks = Bool(True, help="Start the hidden checks' process (HiddenChecks' limits) while the kernel runs.").tag(config=True)
 
     def __init__(self, **kwargs: Any):
         kwargs.setdefault("kernel_manager_class", JailedKernelManager)
@@ -64,6 +74,8 @@ class SandboxedExecute(Execute):
         self._output_bytes: dict[int, int] = {}
         self._cut: set[int] = set()
         folder = resources.get("metadata", {}).get("path") or os.getcwd()
+        if self.prestart_checks:
+            HiddenChecks(parent=self).prestart()
         with tempfile.TemporaryDirectory(prefix="linreg-kernel-") as work:
             shutil.copytree(folder, work, dirs_exist_ok=True)
             resources.setdefault("metadata", {})["path"] = work

@@ -24,12 +24,21 @@ set -e
 # Every file system read-only: the course, the grader's environment, the rest of the machine.
 mount -o remount,bind,ro /
 for dir in $JAIL_MOUNTS; do mount -o remount,bind,ro "$dir" 2>/dev/null || true; done
-for dir in $JAIL_HIDE_DIRS; do mount -t tmpfs -o size=64k,mode=0555 jail "$dir"; done
-for file in $JAIL_HIDE_FILES; do mount --bind /dev/null "$file"; done
 # Its folder stays writable for the set-up below (entered again, so that the shell works on the new mount).
 mount --bind "$PWD" "$PWD"
 mount -o remount,bind,rw "$PWD"
 cd "$PWD"
+# The course folders are covered whole; the Python environment, if it lies in one, is put back on top.
+n=0
+for dir in $JAIL_REVEAL; do n=$((n + 1)); mkdir ".jail-reveal-$n"; mount --bind "$dir" ".jail-reveal-$n"; done
+for dir in $JAIL_HIDE_DIRS; do mount -t tmpfs -o size=64k,mode=0555 jail "$dir"; done
+# (A file the grader removed meanwhile needs no hiding.)
+for file in $JAIL_HIDE_FILES; do mount --bind /dev/null "$file" 2>/dev/null || [ ! -e "$file" ]; done
+n=0
+for dir in $JAIL_REVEAL; do
+  n=$((n + 1)); mkdir -p "$dir"; mount --no-mtab --move ".jail-reveal-$n" "$dir"; rmdir ".jail-reveal-$n"
+  mount -o remount,bind,ro "$dir"
+done
 # Scratch space of its own, gone with the process; the files it must keep (a kernel's connection file) come along.
 # Folders there that it needs (a virtual environment under /tmp) are carried over, read-only.
 for file in $JAIL_KEEP; do cp "$file" ".jail-keep-${file##*/}"; done
@@ -94,8 +103,11 @@ def _python_under_scratch() -> list[str]:
 
 
 def _jail(hidden: list[Path], network_options: list[str], keep: list[Path] = ()) -> list[str]:
+    python = {Path(p).resolve() for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)}
+    reveal = sorted(str(p) for p in python if any(h in p.parents for h in hidden if h.is_dir()) and " " not in str(p))
     variables = [
         "JAIL_KEEP=" + " ".join(str(p) for p in keep),
+        "JAIL_REVEAL=" + " ".join(reveal),
         "JAIL_SHOW=" + " ".join(_python_under_scratch()),
         "JAIL_MOUNTS=" + " ".join(_disk_mounts()),
         "JAIL_HIDE_DIRS=" + " ".join(str(p) for p in hidden if p.is_dir()),
@@ -123,18 +135,15 @@ def wrap(command: list[str], hide: Iterable[Path] = (), memory_bytes: int | None
     if not available():
         _warn_unjailed()
         return command
-    hidden = [Path(p).resolve() for p in hide if Path(p).exists()]
+    hidden = list(dict.fromkeys(Path(p).resolve() for p in hide if Path(p).exists()))
+    # A folder inside another hidden one is covered with it (and its mount point is gone once that one is covered).
+    hidden = [h for h in hidden if not any(other in h.parents for other in hidden)]
     return [*_jail(hidden, [] if network else ["--net"], [Path(p) for p in keep]), *command]
 
 
 def course_secrets(*course_roots: Path) -> list[Path]:
-    """What a student's process must not see: everything in each course folder (this repository's
-    included) but the Python environment that runs it, the grader's package, and nbgrader's exchange."""
+    """What a student's process must not see: each course folder (this repository's included), whole, so that
+    also what the grader writes there later is covered, and nbgrader's exchange. The Python environment that
+    runs the student's code stays visible even where it lies inside a course folder (`wrap` puts it back)."""
     package = Path(__file__).resolve().parent
-    python = {Path(p).resolve() for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)}
-    hidden = [package, Path("/srv/nbgrader/exchange")]
-    for root in {package.parent, *(Path(r).resolve() for r in course_roots)}:
-        for entry in root.iterdir() if root.is_dir() else []:
-            if not any(entry == p or entry in p.parents for p in python):
-                hidden.append(entry)
-    return hidden
+    return [package, package.parent, Path("/srv/nbgrader/exchange"), *(Path(r).resolve() for r in course_roots)]

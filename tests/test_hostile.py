@@ -30,9 +30,9 @@ def test_autograde_outcome(case, autograded: dict) -> None:
 
 
 @pytest.mark.parametrize("case", NOTEBOOKS, ids=[case.name for case in NOTEBOOKS])
-def test_check_outcome(case, checked: dict) -> None:
-    """Does `python -m autograder check` give the case the same scores?"""
-    got = {part: checked[case.name][part]["score"] for part in PARTS}
+def test_batch_outcome(case, batched: dict) -> None:
+    """Does the batch grader (`python -m autograder grade`, two workers side by side) give the case the same scores?"""
+    got = {part: batched[case.name][part].score for part in PARTS}
     assert got == case.scores
 
 
