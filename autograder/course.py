@@ -38,16 +38,12 @@ def environment() -> dict[str, str]:
     return env
 
 
-def nbgrader(root: Path, *args: str, check: bool = True) -> str:
-    """Run `nbgrader ARGS` in the course folder `root`; its log, or CourseError with the first error line.
-
-    With `check=False` a failure is not an error: nbgrader goes on past a notebook it cannot grade,
-    and the caller reads back what was graded.
-    """
+def nbgrader(root: Path, *args: str) -> str:
+    """Run `nbgrader ARGS` in the course folder `root`; its log, or CourseError with the first error line."""
     done = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=root, env=environment(),
                           capture_output=True, text=True)
     log = done.stdout + done.stderr
-    if done.returncode != 0 and check:
+    if done.returncode != 0:
         errors = [line for line in log.splitlines() if "ERROR" in line or "Error" in line] or log.splitlines()[-1:]
         raise CourseError(f"nbgrader {args[0]} failed: {errors[0].strip() if errors else 'exit ' + str(done.returncode)}")
     return log

@@ -44,6 +44,6 @@ def demo(root: Path) -> tuple[dict[str, dict[str, PartScore]], dict | None]:
         raise course.CourseError(f"nbgrader could not grade {', '.join(report.failed)}: {next(iter(report.failed.values()))}")
     course.nbgrader(root, "generate_feedback", ASSIGNMENT, "--force")
     course.nbgrader(root, "export", "--to", str(root / "grades.csv"))
-    rows = {student: course.scores(root, student) for student in students}
+    rows = {student: report.scores[student] for student in students}
     solution = root / "autograded" / "example-solution" / ASSIGNMENT / f"{course.NOTEBOOK}.ipynb"
     return rows, read_submission(solution).trained if solution.is_file() else None
