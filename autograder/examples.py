@@ -134,5 +134,81 @@ EXAMPLES = [
 ]
 
 
+# Loops over the examples, in every style that students write, and vectorised answers in other styles:
+# the speed check must tell them apart however busy the grading machine is (tests/test_speed.py).
+LINREG_LOOPS = {
+    "list": '''def linreg(X, w, b):
+    rows = []
+    for i in range(len(X)):
+        rows.append(X[i] @ w + b)
+    return torch.stack(rows)
+''',
+    "tolist": '''def linreg(X, w, b):
+    weights, bias = w.reshape(-1).tolist(), b.item()
+    return torch.tensor([[sum(x * v for x, v in zip(row, weights)) + bias] for row in X.tolist()])
+''',
+    "numpy": '''def linreg(X, w, b):
+    X_np, w_np, b_np = X.detach().numpy(), w.detach().numpy(), b.detach().numpy()
+    y_hat = np.empty((len(X_np), 1), dtype=np.float32)
+    for i in range(len(X_np)):
+        y_hat[i] = X_np[i] @ w_np + b_np
+    return torch.from_numpy(y_hat)
+''',
+    "map": '''def linreg(X, w, b):
+    return torch.stack(list(map(lambda x: x @ w + b, X)))
+''',
+    "preallocated": '''def linreg(X, w, b):
+    y_hat = torch.zeros(len(X), 1)
+    for i in range(len(X)):
+        y_hat[i] = X[i] @ w + b
+    return y_hat
+''',
+}
+
+LOSS_LOOPS = {
+    "list": '''def squared_loss(y_hat, y):
+    losses = []
+    for i in range(len(y_hat)):
+        losses.append((y_hat[i] - y[i]) ** 2 / 2)
+    return torch.stack(losses)
+''',
+    "tolist": '''def squared_loss(y_hat, y):
+    pairs = zip(y_hat.reshape(-1).tolist(), y.reshape(-1).tolist())
+    return torch.tensor([[(a - b) ** 2 / 2] for a, b in pairs])
+''',
+    "numpy": '''def squared_loss(y_hat, y):
+    a, b = y_hat.detach().numpy(), y.detach().numpy().reshape(-1)
+    loss = np.empty_like(a)
+    for i in range(len(a)):
+        loss[i] = (a[i] - b[i]) ** 2 / 2
+    return torch.from_numpy(loss)
+''',
+    "map": '''def squared_loss(y_hat, y):
+    return torch.stack(list(map(lambda pair: (pair[0] - pair[1]) ** 2 / 2, zip(y_hat, y.view(y_hat.size())))))
+''',
+    "preallocated": '''def squared_loss(y_hat, y):
+    loss = torch.empty_like(y_hat)
+    for i in range(len(y_hat)):
+        loss[i] = (y_hat[i] - y[i]) ** 2 / 2
+    return loss
+''',
+}
+
+SPEED_EXAMPLES = [
+    *(Example(f"linreg-loop-{style}", solution(linreg=code), f"linreg loops over the examples ({style})")
+      for style, code in LINREG_LOOPS.items()),
+    *(Example(f"loss-loop-{style}", solution(squared_loss=code), f"squared_loss loops over the examples ({style})")
+      for style, code in LOSS_LOOPS.items()),
+    Example("solution", solution(), "the reference solution"),
+    Example("vectorized-styles", solution(linreg="def linreg(X, w, b):\n    return (X * w.T).sum(1, keepdim=True) + b\n",
+                                          squared_loss="def squared_loss(y_hat, y):\n    return 0.5 * (y_hat - y.reshape(y_hat.shape)) ** 2\n"),
+            "linreg by elementwise product and sum, squared_loss with reshape and 0.5 *"),
+    Example("vectorized-at-square", solution(linreg=mutate("linreg", "torch.mm(X, w) + b", "X @ w + b"),
+                                             squared_loss="def squared_loss(y_hat, y):\n    return torch.square(y_hat - y.reshape(-1, 1)) / 2\n"),
+            "linreg with @, squared_loss with torch.square"),
+]
+"""Submissions whose only question is speed: every loop must lose its speed check, every vectorised style keep it."""
+
+
 def by_name(name: str) -> Example:
     return next(example for example in EXAMPLES if example.name == name)

@@ -26,7 +26,7 @@ from typing import Any
 
 import torch
 
-from . import jail
+from . import clock, jail
 
 WORKER = Path(__file__).with_name("worker.py")
 _HEADER = struct.Struct("<Q")
@@ -100,24 +100,31 @@ class Sandbox:
         """Let the next check start a fresh process if the last one crashed or timed out."""
         self._failure = None
 
-    def run(self, probe: Callable, *args: Any, seed: int = 0, helpers: tuple[Callable, ...] = (), **kwargs: Any) -> Any:
+    def run(self, probe: Callable, *args: Any, seed: int = 0, helpers: tuple[Helper, ...] = (), **kwargs: Any) -> Any:
         """Call `probe(*args, **kwargs)` inside the student's process, where it sees their functions.
 
-        `helpers` are functions defined there first (by their source), for the probe to call.
+        `helpers` are functions defined there first (by their source), for the probe to call; a
+        (name, function) pair defines the function under that name, beside the student's own.
         """
+        return self.timed(probe, *args, seed=seed, helpers=helpers, **kwargs)[0]
+
+    def timed(self, probe: Callable, *args: Any, seed: int = 0, helpers: tuple[Helper, ...] = (), **kwargs: Any) -> tuple[Any, float]:
+        """`run`, and the CPU seconds the student's processes spent on it (`clock.cpu_seconds`)."""
         if self._failure is not None:
             raise self._failure
         if time.monotonic() >= self._part_deadline:
             raise StudentTimeout(f"这一部分的检查用完了时间 ({self.limits.part_seconds:g} 秒, part time limit): 你的代码太慢或陷入了死循环")
         if self._process is None:
             self._start()
-        source = "\n\n".join(inspect.getsource(f) for f in (*helpers, probe))
+        source = "\n\n".join(map(_source, (*helpers, probe)))
         request = {"op": "run", "source": source, "name": probe.__name__,
                    "args": list(args), "kwargs": kwargs, "seed": seed}
+        before = clock.cpu_seconds(self._process.pid)
         answer = self._ask(request)
+        seconds = clock.elapsed(before, clock.cpu_seconds(self._process.pid))
         if not answer["ok"]:
             raise StudentException(answer["error"])
-        return answer["value"]
+        return answer["value"], seconds
 
     def close(self) -> None:
         if self._process is not None:
@@ -166,6 +173,17 @@ class Sandbox:
         self.close()
         self._failure = error
         raise error
+
+
+Helper = Callable | tuple[str, Callable]
+
+
+def _source(helper: Helper) -> str:
+    """The source of a function to define in the student's process, renamed where a name is given."""
+    if isinstance(helper, tuple):
+        name, function = helper
+        return inspect.getsource(function).replace(f"def {function.__name__}(", f"def {name}(", 1)
+    return inspect.getsource(helper)
 
 
 def _command(memory_bytes: int, course_root: Path | None) -> list[str]:

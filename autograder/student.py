@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import time
+from collections.abc import Callable
 from typing import Any
 
 import torch
@@ -44,23 +44,45 @@ class Student:
         return self._run(None, called, probes.train_with_student_functions, features, labels, w, b,
                          lr, num_epochs, batch_size, seed=seed, helpers=(reference.train,), hint=_TRAINING_HINT)
 
-    def seconds(self, fn_name: str, args: list, called: str, repeats: int = 3) -> tuple[float, dict]:
-        """The fastest of `repeats` timed round trips of one call, after a warm-up, and the last value.
+    def operations(self, fn_name: str, args: list, called: str) -> int:
+        """How many torch functions and tensor methods one call of the student's `fn_name(*args)` makes."""
+        return self._run(fn_name, called, probes.operations, fn_name, args)
 
-        Timed here, in the grader, whole: the round trip's own cost (about a millisecond) is far below
-        the limit, and nothing the student's process reports about time is trusted.
+    def seconds_per_call(self, fn_name: str, args: list, called: str, yardstick: Callable,
+                         rounds: int = 3, budget: float = 0.01) -> tuple[float, float]:
+        """CPU seconds per call of the student's `fn_name(*args)` and of `yardstick(*args)`, the book's function.
+
+        Both run in the student's process, single-threaded, on the same arguments, in turns (yardstick,
+        student, yardstick, student, ...), each timed from outside by the CPU time the process used
+        (`clock`): so what else the machine does slows neither, and what it does to one it does to the
+        other. Each request repeats its call to fill about `budget` seconds, and the cost of a request
+        that calls nothing is taken off. The least of `rounds` turns counts, for each.
         """
-        self._run(fn_name, called, probes.summary, fn_name, args)  # warm-up
-        best, value = float("inf"), {}
-        for _ in range(repeats):
-            start = time.perf_counter()
-            value = self._run(fn_name, called, probes.summary, fn_name, args)
-            best = min(best, time.perf_counter() - start)
-        return best, value
+        name = f"yardstick_{fn_name}"
 
-    def _run(self, fn_name: str | None, called: str, probe: Any, *args: Any, hint: str | None = None, **options: Any) -> Any:
+        def measure(each: str, times: int) -> float:
+            return self._timed(fn_name, called, probes.repeat, each, args, times, helpers=((name, yardstick),))[1]
+
+        # The first call of each is also a warm-up (its allocations): it only sets how many calls fill the budget.
+        first = {each: measure(each, 1) for each in (name, fn_name)}
+        overhead = measure(name, 0)
+        times = {each: _calls(budget, seconds - overhead) for each, seconds in first.items()}
+        best = dict.fromkeys(times, float("inf"))
+        for _ in range(rounds):
+            overhead = min(overhead, measure(name, 0))
+            for each in times:
+                best[each] = min(best[each], measure(each, times[each]))
+        student, book = (max(best[each] - overhead, 0.0) / times[each] for each in (fn_name, name))
+        return student, book
+
+    def _run(self, fn_name: str | None, called: str, probe: Any, *args: Any, **options: Any) -> Any:
+        return self._timed(fn_name, called, probe, *args, **options)[0]
+
+    def _timed(self, fn_name: str | None, called: str, probe: Any, *args: Any, hint: str | None = None,
+               **options: Any) -> tuple[Any, float]:
+        """`Sandbox.timed`, with whatever goes wrong explained to the student as a failed check."""
         try:
-            return self.sandbox.run(probe, *args, **options)
+            return self.sandbox.timed(probe, *args, **options)
         except StudentError as error:
             raise CheckFailed(self._explain(fn_name, called, error, hint)) from None
 
@@ -75,3 +97,8 @@ class Student:
         elif hint is None and isinstance(error, StudentException):
             hint = _MEMORY_HINT if "allocate" in error.message else _HINTS.get(error.type)
         return message + (f"\n提示 (hint): {hint}" if hint else "")
+
+
+def _calls(budget: float, seconds: float, most: int = 200) -> int:
+    """How many calls of `seconds` each fill `budget` (at least one)."""
+    return max(1, min(most, int(budget / max(seconds, 1e-6))))

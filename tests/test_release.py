@@ -31,10 +31,10 @@ def test_release_is_a_fresh_generation(tmp_path: Path) -> None:
 
 
 def test_source_folder_holds_only_the_notebook_and_the_self_check() -> None:
-    """Is there nothing next to the source notebook but the students' self-check, which nbgrader copies into the release?"""
+    """Is there nothing next to the source notebook but the students' self-check and the visible checks' helper, which nbgrader copies into the release?"""
     ignored = {".ipynb_checkpoints", "__pycache__"}  # nbgrader does not copy these
     assert sorted(p.name for p in SOURCE.iterdir() if p.name not in ignored) == [
-        "conftest.py", "linear_regression.ipynb", "pytest.ini", "test_linear_regression.py"]
+        "conftest.py", "linear_regression.ipynb", "pytest.ini", "test_linear_regression.py", "visible_checks.py"]
 
 
 def test_release_has_no_outputs() -> None:
