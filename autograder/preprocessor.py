@@ -29,13 +29,17 @@ from .sandbox import Limits
 class HiddenChecks(NbGraderPreprocessor):
     """Score every grade cell that has a module of hidden checks under `autograder/checks/`."""
 
-    call_seconds = Float(20.0, help="The longest one call into the student's code may run.").tag(config=True)
-    part_seconds = Float(60.0, help="The longest the checks of one grade cell may run in all.").tag(config=True)
+    call_seconds = Float(20.0, help="The most CPU time one call into the student's code may use.").tag(config=True)
+    part_seconds = Float(60.0, help="The most CPU time the checks of one grade cell may use in all.").tag(config=True)
+    wall_factor = Float(3.0, help="How many times its CPU limit a call or a part may last by the clock "
+                                  "(code that sleeps uses no CPU; on a busy machine CPU time accrues slower than the clock).").tag(config=True)
+    start_seconds = Float(120.0, help="How long the student's process may take to start, before any of the student's code runs.").tag(config=True)
     memory_bytes = Int(4 << 30, help="The address-space limit of the process that runs the student's code.").tag(config=True)
     course_root = Unicode("", help="The course folder, read-only for the student's process; default: the current folder.").tag(config=True)
 
     def limits(self) -> Limits:
-        return Limits(call_seconds=self.call_seconds, part_seconds=self.part_seconds, memory_bytes=self.memory_bytes)
+        return Limits(call_seconds=self.call_seconds, part_seconds=self.part_seconds, memory_bytes=self.memory_bytes,
+                      wall_factor=self.wall_factor, start_seconds=self.start_seconds)
 
     def prestart(self) -> None:
         """Start the student's process for these checks ahead of time (while the kernel runs)."""

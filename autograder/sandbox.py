@@ -27,6 +27,7 @@ from typing import Any
 import torch
 
 from . import clock, jail
+from .errors import GraderError
 
 WORKER = Path(__file__).with_name("worker.py")
 _HEADER = struct.Struct("<Q")
@@ -61,14 +62,23 @@ class StudentCrash(StudentError):
 
 @dataclass
 class Limits:
-    """How much one part of the grading may cost."""
+    """How much one part of the grading may cost.
+
+    Times are CPU seconds of the student's processes (`clock`), so that a busy machine does not
+    make a correct answer run out of time; by the clock, a call or a part may last `wall_factor`
+    times as long, which ends code that sleeps or blocks and so uses no CPU.
+    """
 
     call_seconds: float = 20.0
-    """The longest one call into student code may run."""
+    """The most CPU time one call into student code may use."""
     part_seconds: float = 60.0
-    """The longest all calls of one part may run together."""
+    """The most CPU time all calls of one part may use together."""
     memory_bytes: int = 4 << 30
     """The address space of the student's process."""
+    wall_factor: float = 3.0
+    """How many times its CPU limit a call or a part may last by the clock."""
+    start_seconds: float = 120.0
+    """How long the student's process may take to start (import torch) before the grader gives up: the grader's cost, not the student's."""
 
 
 @dataclass
@@ -88,13 +98,17 @@ class Sandbox:
     functions: list[str] = field(default_factory=list)
     _process: subprocess.Popen | None = None
     _failure: StudentError | None = None
+    _part_used: float = 0.0
+    """CPU seconds the calls of this part have used."""
     _part_deadline: float = float("inf")
+    """When this part must end by the clock."""
     _tmp: tempfile.TemporaryDirectory | None = None
 
     def begin_part(self) -> None:
         """Give the next part a full time budget."""
         self._failure = None
-        self._part_deadline = time.monotonic() + self.limits.part_seconds
+        self._part_used = 0.0
+        self._part_deadline = time.monotonic() + self.limits.part_seconds * self.limits.wall_factor
 
     def begin_check(self) -> None:
         """Let the next check start a fresh process if the last one crashed or timed out."""
@@ -112,26 +126,21 @@ class Sandbox:
         """`run`, and the CPU seconds the student's processes spent on it (`clock.cpu_seconds`)."""
         if self._failure is not None:
             raise self._failure
-        if time.monotonic() >= self._part_deadline:
+        if self._part_used >= self.limits.part_seconds or time.monotonic() >= self._part_deadline:
             raise StudentTimeout(f"这一部分的检查用完了时间 ({self.limits.part_seconds:g} 秒, part time limit): 你的代码太慢或陷入了死循环")
         if self._process is None:
             self._start()
         source = "\n\n".join(map(_source, (*helpers, probe)))
         request = {"op": "run", "source": source, "name": probe.__name__,
                    "args": list(args), "kwargs": kwargs, "seed": seed}
-        before = clock.cpu_seconds(self._process.pid)
-        answer = self._ask(request)
-        seconds = clock.elapsed(before, clock.cpu_seconds(self._process.pid))
+        answer, seconds = self._ask(request)
         if not answer["ok"]:
             raise StudentException(answer["error"])
         return answer["value"], seconds
 
     def close(self) -> None:
         if self._process is not None:
-            self._process.kill()
-            self._process.wait()
-            for stream in (self._process.stdin, self._process.stdout):
-                stream.close()
+            _end(self._process)
             self._process = None
         if self._tmp is not None:
             self._tmp.cleanup()
@@ -151,23 +160,28 @@ class Sandbox:
         else:
             self._tmp = tempfile.TemporaryDirectory(prefix="linreg-student-")
             self._process = _spawn(command, self._tmp.name)
-        answer = self._ask({"op": "load", "cells": self.cells, "decoys": self.decoys, "blocked": list(self.blocked)})
+        _greeted(self._process, self.limits.start_seconds)
+        answer, _ = self._ask({"op": "load", "cells": self.cells, "decoys": self.decoys, "blocked": list(self.blocked)})
         if not answer["ok"]:
             raise StudentCrash(f"无法载入你的代码单元 (cells could not be loaded): {answer['error']['message']}")
         self.load_errors = {name: StudentException(error) for name, error in answer["value"]["errors"].items()}
         self.functions = answer["value"]["functions"]
 
-    def _ask(self, request: dict) -> dict:
-        deadline = time.monotonic() + max(min(self.limits.call_seconds, self._part_deadline - time.monotonic()), 0.0)
+    def _ask(self, request: dict) -> tuple[dict, float]:
+        """Send a request and wait for its answer within the call's and the part's budgets; the answer and its CPU seconds."""
+        budget = _Budget(self._process.pid, min(self.limits.call_seconds, self.limits.part_seconds - self._part_used),
+                         self.limits.wall_factor, self._part_deadline)
         try:
-            _send(self._process.stdin, request, deadline)
-            answer = _receive(self._process.stdout, deadline)
+            _send(self._process.stdin, request, budget)
+            answer = _receive(self._process.stdout, budget)
             _check_answer(answer)
-            return answer
+            return answer, budget.used()
         except StudentError as error:
             self._fail(error)
         except Exception:  # a dead process, or an answer forged by the student's code: either way, no answer
             self._fail(StudentCrash(_crash_reason(self._process)))
+        finally:
+            self._part_used += budget.used()
 
     def _fail(self, error: StudentError) -> None:
         self.close()
@@ -194,10 +208,17 @@ def _command(memory_bytes: int, course_root: Path | None) -> list[str]:
 
 
 def _spawn(command: list[str], folder: str) -> subprocess.Popen:
-    """Start the student's process in `folder`, talking through its stdin and stdout."""
+    """Start the student's process in `folder`, talking through its stdin and stdout.
+
+    Its stderr goes to a file of the grader's, which says why a jail could not be set up; the process
+    sends its own stderr (and the student's) to /dev/null once it has started.
+    """
+    log = tempfile.TemporaryFile()
     # A session of its own, so that kill(0, ...) from the student's code cannot reach the grader's process group.
-    return subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                            cwd=folder, start_new_session=True)
+    process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log,
+                               cwd=folder, start_new_session=True)
+    process.start_log = log
+    return process
 
 
 _SPARE: list[tuple[tuple[str, ...], subprocess.Popen, tempfile.TemporaryDirectory]] = []
@@ -230,11 +251,17 @@ def _take_spare(command: list[str]) -> tuple[subprocess.Popen, tempfile.Temporar
 def _drop_spare() -> None:
     while _SPARE:
         _, process, folder = _SPARE.pop()
-        process.kill()
-        process.wait()
-        for stream in (process.stdin, process.stdout):
-            stream.close()
+        _end(process)
         folder.cleanup()
+
+
+def _end(process: subprocess.Popen) -> None:
+    """Kill the student's process (its jail dies with it) and close what the grader kept of it."""
+    process.kill()
+    process.wait()
+    for stream in (process.stdin, process.stdout, getattr(process, "start_log", None)):
+        if stream is not None:
+            stream.close()
 
 
 def _crash_reason(process: subprocess.Popen | None) -> str:
@@ -251,15 +278,57 @@ def _crash_reason(process: subprocess.Popen | None) -> str:
     return "运行你代码的进程停止了响应 (stopped answering)"
 
 
-def _wait(selector: selectors.BaseSelector, deadline: float) -> None:
-    """Block until the pipe is ready, or raise StudentTimeout at the deadline."""
-    left = deadline - time.monotonic()
-    if left <= 0 or not selector.select(left):
-        raise StudentTimeout("你的代码超时 (timed out): 可能是死循环 (endless loop), 或者运行太慢")
+class _Budget:
+    """How long one call may still run: `cpu` CPU seconds of the student's processes, and `wall_factor`
+    times that by the clock (but never past `deadline`, the part's end by the clock)."""
+
+    def __init__(self, pid: int, cpu: float, wall_factor: float, deadline: float = float("inf")):
+        self.pid, self.cpu = pid, max(cpu, 0.0)
+        self.start = clock.cpu_seconds(pid)
+        self.deadline = min(time.monotonic() + self.cpu * wall_factor, deadline)
+        self._used = 0.0
+
+    def used(self) -> float:
+        """CPU seconds used since the call began (as of the last look, once the call is over)."""
+        return self._used
+
+    def wait(self, selector: selectors.BaseSelector) -> None:
+        """Block until the pipe is ready, or raise StudentTimeout when either budget is spent."""
+        while True:
+            self._used = clock.elapsed(self.start, clock.cpu_seconds(self.pid))
+            left = self.deadline - time.monotonic()
+            if left <= 0 or self._used >= self.cpu:
+                raise StudentTimeout("你的代码超时 (timed out): 可能是死循环 (endless loop), 或者运行太慢")
+            # Look at the CPU time again at least four times a second while the student's code runs.
+            if selector.select(min(left, self.cpu - self._used, 0.25)):
+                self._used = clock.elapsed(self.start, clock.cpu_seconds(self.pid))
+                return
 
 
-def _send(stream, message: Any, deadline: float) -> None:
-    """Write a request, giving up at the deadline: a process that stops reading must not block the grader."""
+def _greeted(process: subprocess.Popen, seconds: float) -> None:
+    """Wait for the student's process to say it has started (before any student code runs): if it does not,
+    the jail or the process itself could not be set up, which is the grader's failure, not the student's."""
+    try:
+        hello = _receive(process.stdout, _Budget(process.pid, seconds, 1.0))
+    except (StudentError, EOFError, OSError, RuntimeError, ValueError) as error:
+        raise GraderError(f"the student's process did not start ({_crash_reason(process)}, {type(error).__name__})"
+                          f"{_last_line(process)}") from None
+    if hello != {"ok": True, "value": "ready"}:
+        raise GraderError("the student's process did not start: it sent something other than its greeting")
+
+
+def _last_line(process: subprocess.Popen) -> str:
+    """The last line the process wrote to stderr before it started, as ': line', or ''."""
+    log = getattr(process, "start_log", None)
+    if log is None:
+        return ""
+    log.seek(0)
+    lines = [line for line in log.read().decode(errors="replace").splitlines() if line.strip()]
+    return f": {lines[-1].strip()[:300]}" if lines else ""
+
+
+def _send(stream, message: Any, budget: _Budget) -> None:
+    """Write a request within the budget: a process that stops reading must not block the grader."""
     buffer = io.BytesIO()
     torch.save(message, buffer)
     data = memoryview(_HEADER.pack(len(buffer.getvalue())) + buffer.getvalue())
@@ -268,7 +337,7 @@ def _send(stream, message: Any, deadline: float) -> None:
     with selectors.DefaultSelector() as selector:
         selector.register(fd, selectors.EVENT_WRITE)
         while data:
-            _wait(selector, deadline)
+            budget.wait(selector)
             try:
                 data = data[os.write(fd, data):]
             except BlockingIOError:
@@ -295,22 +364,22 @@ def _check_answer(value: Any, depth: int = 0) -> None:
             _check_answer(item, depth + 1)
 
 
-def _receive(stream, deadline: float) -> dict:
+def _receive(stream, budget: _Budget) -> dict:
     fd = stream.fileno()
-    header = _read(fd, _HEADER.size, deadline)
+    header = _read(fd, _HEADER.size, budget)
     (size,) = _HEADER.unpack(header)
     if size > _MAX_ANSWER:
         raise StudentCrash(f"你的代码返回的结果过大 ({size} 字节)")
-    payload = _read(fd, size, deadline)
+    payload = _read(fd, size, budget)
     return torch.load(io.BytesIO(payload), weights_only=True)
 
 
-def _read(fd: int, size: int, deadline: float) -> bytes:
+def _read(fd: int, size: int, budget: _Budget) -> bytes:
     chunks, remaining = [], size
     with selectors.DefaultSelector() as selector:
         selector.register(fd, selectors.EVENT_READ)
         while remaining:
-            _wait(selector, deadline)
+            budget.wait(selector)
             chunk = os.read(fd, min(remaining, 1 << 20))
             if not chunk:
                 raise EOFError

@@ -178,6 +178,8 @@ def main() -> None:
     for fd in (0, 1, 2):
         os.dup2(devnull, fd)
     torch.set_num_threads(1)
+    # The greeting: started, nothing of the student's run yet (the grader waits for it apart from any time limit).
+    send(fd_out, {"ok": True, "value": "ready"})
     serve(fd_in, fd_out)
 
 
