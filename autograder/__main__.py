@@ -8,7 +8,7 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
-from . import course
+from . import course, words
 from .notebook import NotebookError, read_submission
 
 
@@ -83,6 +83,9 @@ def run_grade(assignment: str, workers: int | None, force: bool, scheduler: str 
     print(f"graded {done}{speed}; unchanged since they were graded {len(report.unchanged)}; failed {len(report.failed)}")
     for where, why in report.executed_here.items():
         print(f"note: {where} was executed by the coordinator: {why}", file=sys.stderr)
+    for student, entries in report.left_out.items():
+        for name, why in entries.items():
+            print(words.say("intake.left_out_line", student=student, name=name, why=why), file=sys.stderr)
     for student, reason in report.failed.items():
         print(f"error: {student}: {reason}", file=sys.stderr)
     return 1 if report.failed else 0

@@ -36,8 +36,9 @@ from sqlalchemy.exc import SAWarning
 from tqdm import tqdm
 from traitlets.utils.importstring import import_item
 
-from . import course, jobs
+from . import course, intake, jobs, words
 from .course import CourseError, PartScore
+from .errors import GraderError
 from .replay import STAGING, ReplayStaged, split
 
 _EXCEPTION = re.compile(r"\s*[\w.]+(Error|Exception|Exit)(: |$)")
@@ -53,7 +54,9 @@ class Report:
     graded: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)
-    """Submissions nbgrader could not grade, with a one-line reason."""
+    """Submissions that were not graded, with a one-line reason (the student's or the grader's)."""
+    left_out: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Entries of submission folders that were neither read nor copied, with why, by student."""
     scores: dict[str, dict[str, PartScore]] = field(default_factory=dict)
     """Every graded submission of the assignment, from the gradebook, after the run."""
     executed_here: dict[str, str] = field(default_factory=dict)
@@ -68,6 +71,7 @@ class Grading:
         self.root = Path(root).resolve()
         self.assignment = assignment
         self.config = course.load_config(self.root)
+        intake.configure(self.config)
         self.coursedir = CourseDirectory(config=self.config)
         if not Path(self.coursedir.format_path(self.coursedir.source_directory, ".", assignment)).is_dir():
             raise CourseError(f"no assignment {assignment!r} in {self.root / self.coursedir.source_directory}: "
@@ -91,6 +95,7 @@ class Grading:
             except MissingEntry:
                 raise CourseError(f"no assignment {assignment!r} in the gradebook of {self.root}: "
                                   f"run `nbgrader generate_assignment {assignment}` there first") from None
+        self.intake = intake.Intake(config=self.config)
         self.setup = self._setup_digest()
         self.refresh()
 
@@ -101,16 +106,25 @@ class Grading:
         return {path.parent.name: path for path in sorted(pattern.parent.parent.glob(f"{pattern.parent.name}/{pattern.name}"))
                 if path.is_dir() and path.parent.name not in excluded}
 
-    def digest(self, folder: Path) -> str:
+    def screen(self, folder: Path) -> intake.Screened:
+        """What of a submission folder may be read (regular files only, within limits), and what is left out."""
+        return intake.screen(folder, self.notebooks, self.coursedir.ignore, self.intake)
+
+    def digest(self, folder: Path, screened: intake.Screened) -> str:
         """A fingerprint of the files nbgrader would read from a submission folder, and of what grades them."""
         sha = hashlib.sha256(self.setup.encode())
-        _add_files(sha, folder, self.coursedir.ignore)
+        for name in sorted(screened.files):
+            sha.update(name.encode() + b"\0" + (folder / name).read_bytes() + b"\0")
+        sha.update(repr(sorted(screened.left_out.items())).encode())
         return sha.hexdigest()
 
     def _setup_digest(self) -> str:
         """A fingerprint of the grading itself: configuration, source folder, and this package (checks, reference)."""
         sha = hashlib.sha256()
-        for folder in (Path(self.coursedir.format_path(self.coursedir.source_directory, ".", self.assignment)), Path(__file__).parent):
+        checks = self.config.HiddenChecks.get("checks_folder")
+        folders = [Path(self.coursedir.format_path(self.coursedir.source_directory, ".", self.assignment)), Path(__file__).parent,
+                   *([Path(checks)] if checks else [])]
+        for folder in folders:
             _add_files(sha, folder, ["__pycache__", "*.pyc", ".ipynb_checkpoints"])
         sha.update(repr(sorted((section, repr(values)) for section, values in self.config.items())).encode())
         return sha.hexdigest()
@@ -125,14 +139,14 @@ class Grading:
         folder = Path(self.coursedir.format_path(self.coursedir.autograded_directory, student, self.assignment))
         return student in self.graded and folder.is_dir()
 
-    def stage(self, student: str, folder: Path) -> list[jobs.Job]:
+    def stage(self, student: str, folder: Path, screened: intake.Screened) -> list[jobs.Job]:
         """The submission's notebooks sanitized by nbgrader's own steps, with the folder each would run in."""
         with _attributes(self.coursedir, assignment_id=self.assignment, student_id=student):
             converter = Autograde(coursedir=self.coursedir, parent=self.api)
             converter.exporter = converter.exporter_class(parent=converter, config=converter.config)
             converter._sanitizing = True
             converter._init_preprocessors()
-            files = self._folder_files(folder)
+            files = self._folder_files(folder, screened)
             staged = []
             for notebook in self.notebooks:
                 path = folder / f"{notebook}.ipynb"
@@ -146,12 +160,12 @@ class Grading:
                 files[f"{notebook}.ipynb"] = sanitized.encode()
             return staged
 
-    def _folder_files(self, folder: Path) -> dict[str, tuple[bytes, int]]:
-        """The files nbgrader puts beside the notebook: the submission's own, then the source's over them."""
+    def _folder_files(self, folder: Path, screened: intake.Screened) -> dict[str, tuple[bytes, int]]:
+        """The files nbgrader puts beside the notebook: the submission's own (regular files only), then the source's over them."""
         ignore = self.coursedir.ignore + ["*.ipynb"]
         source = Path(self.coursedir.format_path(self.coursedir.source_directory, ".", self.assignment))
         excluded = set(Autograde(coursedir=self.coursedir, config=self.config).exclude_overwriting.get(self.assignment, []))
-        files = {os.path.relpath(f, folder): _read(f) for f in find_all_files(str(folder), ignore)}
+        files = {name: _read(str(folder / name)) for name in screened.files if not name.endswith(".ipynb")}
         files |= {os.path.relpath(f, source): _read(f) for f in find_all_files(str(source), ignore) if os.path.relpath(f, source) not in excluded}
         return files
 
@@ -167,7 +181,9 @@ class Grading:
         log = (result.get("log") or "").splitlines()
         causes = [line.strip() for line in log if _EXCEPTION.match(line) and "NbGraderException" not in line]
         errors = [line.removeprefix("[ERROR] ") for line in log if line.startswith("[ERROR]")]
-        return (causes[-1] if causes else errors[0] if errors else "nbgrader could not grade it")[:300]
+        cause = (causes[-1] if causes else errors[0] if errors else "nbgrader could not grade it")[:300]
+        grader, _, why = cause.partition(f"{GraderError.__module__}.{GraderError.__name__}: ")
+        return words.say("batch.grader_error", why=why) if why and not grader else cause
 
     def state(self) -> dict[str, str]:
         """The digest of each submission as it was last graded."""
@@ -264,25 +280,34 @@ def grade_course(root: Path, assignment: str, workers: int | None = None, force:
     STAGING.clear()
     state = grading.state()
     report = Report()
-    pending: dict[str, tuple[Path, str]] = {}
+    pending: dict[str, tuple[Path, intake.Screened, str]] = {}
     for student, folder in grading.submitted().items():
-        digest = grading.digest(folder)
+        screened = grading.screen(folder)
+        if screened.left_out:
+            report.left_out[student] = screened.left_out
+        if screened.refused:
+            report.failed[student] = words.say("batch.refused", why=screened.refused)
+            state.pop(student, None)
+            continue
+        digest = grading.digest(folder, screened)
         if not force and state.get(student) == digest and grading.is_graded(student):
             report.unchanged.append(student)
         else:
-            pending[student] = (folder, digest)
+            pending[student] = (folder, screened, digest)
+    grading.save_state(state)
     bar = tqdm(total=len(pending), unit="submission", desc="grading", dynamic_ncols=True, smoothing=0.1, disable=quiet)
     if pending:
         with _executor(max(1, workers or len(os.sched_getaffinity(0))), scheduler) as executor:
             report.workers = _workers(executor, workers or len(os.sched_getaffinity(0)))
-            for student in _run(grading, pending, executor, 2 * report.workers):
-                reason = grading.autograde(student)
+            for student, failure in _run(grading, pending, executor, 2 * report.workers):
+                # The grader's own failure never reaches nbgrader: the gradebook keeps what it had for the student.
+                reason = failure or grading.autograde(student)
                 if reason:
                     report.failed[student] = reason
                     state.pop(student, None)
                 else:
                     report.graded.append(student)
-                    state[student] = pending[student][1]
+                    state[student] = pending[student][2]
                 grading.save_state(state)
                 bar.update(1)
     bar.close()
@@ -294,26 +319,29 @@ def grade_course(root: Path, assignment: str, workers: int | None = None, force:
     return report
 
 
-def _run(grading: Grading, pending: dict[str, tuple[Path, str]], executor: Executor, window: int) -> Iterator[str]:
+def _run(grading: Grading, pending: dict[str, tuple[Path, intake.Screened, str]], executor: Executor,
+         window: int) -> Iterator[tuple[str, str]]:
     """Stage the submissions and run them on `executor`, at most `window` at a time; yield each student whose
-    notebooks are all back (or could not be staged), ready for nbgrader."""
+    notebooks are all back (or could not be staged), ready for nbgrader, with '' or why the grader failed them."""
     queue = list(pending)
     running: dict[Future, str] = {}
     waiting: dict[str, int] = {}
+    failed: dict[str, str] = {}
     while queue or running:
         while queue and len(running) < window:
             student = queue.pop(0)
+            folder, screened, _ = pending[student]
             try:
-                staged = grading.stage(student, pending[student][0])
+                staged = grading.stage(student, folder, screened)
             except Exception:  # not a notebook nbgrader can read: nbgrader says why when it grades it
                 staged = []
             try:
                 futures = [executor.submit(jobs.run, job) for job in staged]
-            except Exception as error:  # the pool is broken (a worker was killed): the coordinator executes them itself
-                STAGING.failed_workers |= {(job.student, job.notebook): f"{type(error).__name__}: {error}" for job in staged}
-                futures = []
+            except Exception as error:  # the pool is broken (a worker was killed)
+                yield student, words.say("batch.grader_error", why=f"no worker could take it: {type(error).__name__}: {error}")
+                continue
             if not futures:
-                yield student
+                yield student, ""
                 continue
             waiting[student] = len(futures)
             running |= dict.fromkeys(futures, student)
@@ -322,10 +350,13 @@ def _run(grading: Grading, pending: dict[str, tuple[Path, str]], executor: Execu
             student = running.pop(future)
             try:
                 outcome = future.result()
+            except Exception as error:  # the worker itself died
+                failed.setdefault(student, words.say("batch.grader_error", why=f"its worker was lost: {type(error).__name__}: {error}"))
+            else:
+                if outcome.executed is None:
+                    failed.setdefault(student, words.say("batch.grader_error", why=outcome.error))
                 STAGING.outcomes[(outcome.student, outcome.notebook)] = outcome
-            except Exception as error:  # the worker itself died: the coordinator executes that notebook itself
-                STAGING.failed_workers[(student, "")] = f"{type(error).__name__}: {error}"
             waiting[student] -= 1
             if waiting[student] == 0:
                 del waiting[student]
-                yield student
+                yield student, failed.pop(student, "")

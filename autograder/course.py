@@ -15,6 +15,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import wcwidth
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.apps.baseapp import NbGrader
 from nbgrader.coursedir import CourseDirectory
@@ -123,16 +124,22 @@ def recorded_checks(path: Path) -> dict[str, list[dict]]:
 
 
 def table(rows: dict[str, dict[str, PartScore]]) -> str:
-    """A per-student, per-part score table."""
+    """A per-student, per-part score table; names line up by their width on screen (学生-张三 is 10 columns)."""
     parts = sorted({part for row in rows.values() for part in row}, key=_part_order)
-    width = max([len("student"), *map(len, rows)])
+    width = max([len("student"), *map(_width, rows)])
     header = f"{'student':<{width}}  " + "  ".join(f"{p.removeprefix('test_'):>12}" for p in parts) + "   total"
     lines = [header, "-" * len(header)]
     for student, row in rows.items():
         cells = "  ".join(f"{row[p].score:>6g} / {row[p].max_score:<3g}" if p in row else f"{'-':>12}" for p in parts)
         total = sum(score.score for score in row.values())
-        lines.append(f"{student:<{width}}  {cells}  {total:>6g}")
+        lines.append(student + " " * (width - _width(student)) + f"  {cells}  {total:>6g}")
     return "\n".join(lines)
+
+
+def _width(text: str) -> int:
+    """Columns `text` takes on a terminal (a Chinese character takes two); a character without width counts one."""
+    width = wcwidth.wcswidth(text)
+    return width if width >= 0 else len(text)
 
 
 _ORDER = ["test_data_iter", "test_linreg", "test_squared_loss", "test_sgd", "test_training", "test_vectorized"]

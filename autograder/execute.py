@@ -25,19 +25,34 @@ from nbgrader.preprocessors import Execute
 from traitlets import Bool, Int, Unicode
 
 from . import jail
+from .errors import GraderError, forget_new_submission
 from .preprocessor import HiddenChecks
 
 
 class JailedKernelManager(AsyncKernelManager):
-    """Starts the kernel through `jail.wrap`."""
+    """Starts the kernel in a `jail.Jail` with no network: the grader talks to it through ZMQ ipc sockets,
+    in a folder of its own that only the grader and this kernel share."""
 
     memory_bytes = Int(8 << 30, help="The address-space limit of the student's kernel.").tag(config=True)
+    max_processes = Int(256, help="The most processes and threads the student's kernel may have at once.").tag(config=True)
     course_root = Unicode("", help="The course folder, read-only for the kernel; default: the current folder.").tag(config=True)
+
+    _channels: Path | None = None
+    _jail: jail.Jail | None = None
+
+    async def _async_pre_start_kernel(self, **kw: Any) -> tuple[list[str], dict[str, Any]]:
+        # A short path: a Unix socket's path may not be longer than about 100 bytes.
+        self._channels = Path(tempfile.mkdtemp(prefix="linreg-ipc-"))
+        self.transport = "ipc"
+        self.ip = str(self._channels / "k")
+        self.connection_file = str(self._channels / "kernel.json")
+        return await super()._async_pre_start_kernel(**kw)
 
     def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
         root = Path(self.course_root or os.getcwd())
-        return jail.wrap(super().format_kernel_cmd(extra_arguments), hide=jail.course_secrets(root), memory_bytes=self.memory_bytes,
-                         keep=[Path(self.connection_file)] if self.connection_file.startswith(("/tmp/", "/var/tmp/")) else [])
+        self._jail = jail.Jail(hide=jail.course_secrets(root), memory_bytes=self.memory_bytes, share=[self._channels],
+                               processes=self.max_processes)
+        return self._jail.wrap(super().format_kernel_cmd(extra_arguments))
 
     async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
         # ipykernel's start-up notices ("To connect another client...") would otherwise land on the grader's
@@ -45,6 +60,13 @@ class JailedKernelManager(AsyncKernelManager):
         kw.setdefault("stdout", subprocess.DEVNULL)
         kw.setdefault("stderr", subprocess.DEVNULL)
         await super()._async_launch_kernel(kernel_cmd, **kw)
+
+    async def _async_cleanup_resources(self, restart: bool = False) -> None:
+        await super()._async_cleanup_resources(restart=restart)
+        if self._jail is not None:
+            self._jail.close()
+        if self._channels is not None and not restart:
+            shutil.rmtree(self._channels, ignore_errors=True)
 
 
 class SandboxedExecute(Execute):
@@ -70,7 +92,16 @@ class SandboxedExecute(Execute):
         return super().output(outs, msg, display_id, cell_index)
 
     def preprocess(self, nb: Any, resources: Any = None, km: Any = None) -> tuple[Any, Any]:
+        try:
+            return self._execute(nb, resources, km)
+        except GraderError as error:
+            self.log.error("grader error, not the student's: %s", error)
+            forget_new_submission(resources)
+            raise
+
+    def _execute(self, nb: Any, resources: Any, km: Any) -> tuple[Any, Any]:
         self._dead = False
+        self._ran = False
         self._output_bytes: dict[int, int] = {}
         self._cut: set[int] = set()
         folder = resources.get("metadata", {}).get("path") or os.getcwd()
@@ -81,12 +112,18 @@ class SandboxedExecute(Execute):
             resources.setdefault("metadata", {})["path"] = work
             try:
                 return super().preprocess(nb, resources, km)
+            except Exception as error:
+                if self._ran:
+                    raise
+                # No cell of the student's ran: the kernel (or its jail) could not start, which is the grader's failure.
+                raise GraderError(f"the student's kernel could not start: {type(error).__name__}: {error}") from error
             finally:
                 resources["metadata"]["path"] = folder
 
     def preprocess_cell(self, cell: Any, resources: Any, index: int) -> tuple[Any, Any]:
         if self._dead or cell.cell_type != "code":
             return cell, resources
+        self._ran = True
         try:
             return super().preprocess_cell(cell, resources, index)
         except DeadKernelError:

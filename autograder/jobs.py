@@ -14,13 +14,14 @@ import os
 import signal
 import tempfile
 import time
-import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
 from nbgrader.utils import setenv
 from traitlets.config import Config
+
+from .errors import GraderError
 
 
 @dataclass
@@ -51,6 +52,7 @@ class Outcome:
     executed: str | None
     seconds: float
     error: str = ""
+    """Why there is no executed notebook: one line, the grader's own failure."""
 
 
 def run(job: Job) -> Outcome:
@@ -74,8 +76,9 @@ def run(job: Job) -> Outcome:
                 for step in job.steps:
                     nb, resources = step(config=config)(nb, resources)
             executed = nbformat.writes(nb)
-    except Exception:
-        return Outcome(job.student, job.notebook, job.sanitized, None, time.perf_counter() - start, traceback.format_exc(limit=5))
+    except Exception as error:  # the steps handle whatever the student's code does: this is the grader's own failure
+        why = str(error) if isinstance(error, GraderError) else f"{type(error).__name__}: {error}"
+        return Outcome(job.student, job.notebook, job.sanitized, None, time.perf_counter() - start, why.splitlines()[0][:400])
     return Outcome(job.student, job.notebook, job.sanitized, executed, time.perf_counter() - start)
 
 

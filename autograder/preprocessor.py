@@ -20,9 +20,10 @@ from nbgrader.utils import is_grade
 from traitlets import Float, Int, Unicode
 
 from . import sandbox
+from .errors import GraderError, forget_new_submission
 from .notebook import CHECKS_MIME, from_notebook, grade_id
 from .results import PartResult
-from .runner import run_checks
+from .runner import CHECKS, run_checks
 from .sandbox import Limits
 
 
@@ -35,27 +36,43 @@ class HiddenChecks(NbGraderPreprocessor):
                                   "(code that sleeps uses no CPU; on a busy machine CPU time accrues slower than the clock).").tag(config=True)
     start_seconds = Float(120.0, help="How long the student's process may take to start, before any of the student's code runs.").tag(config=True)
     memory_bytes = Int(4 << 30, help="The address-space limit of the process that runs the student's code.").tag(config=True)
+    max_processes = Int(256, help="The most processes and threads the process that runs the student's code may have at once.").tag(config=True)
     course_root = Unicode("", help="The course folder, read-only for the student's process; default: the current folder.").tag(config=True)
+    checks_folder = Unicode("", help="The folder of the hidden checks (one pytest module per grade cell); default: autograder/checks.").tag(config=True)
 
     def limits(self) -> Limits:
         return Limits(call_seconds=self.call_seconds, part_seconds=self.part_seconds, memory_bytes=self.memory_bytes,
-                      wall_factor=self.wall_factor, start_seconds=self.start_seconds)
+                      wall_factor=self.wall_factor, start_seconds=self.start_seconds,
+                      max_processes=self.max_processes)
 
     def prestart(self) -> None:
         """Start the student's process for these checks ahead of time (while the kernel runs)."""
         sandbox.prestart(self.limits(), Path(self.course_root or os.getcwd()))
 
     def preprocess(self, nb: Any, resources: dict) -> tuple[Any, dict]:
-        parts = run_checks(from_notebook(nb), self.limits(), course_root=Path(self.course_root or os.getcwd()))
+        try:
+            return self._score(nb), resources
+        except GraderError as error:
+            self.log.error("grader error, not the student's: %s", error)
+            forget_new_submission(resources)
+            raise
+
+    def _score(self, nb: Any) -> Any:
+        """Every grade cell's outputs replaced by its checks' report and score; never one left to the kernel's output."""
+        parts = run_checks(from_notebook(nb), self.limits(), course_root=Path(self.course_root or os.getcwd()),
+                           checks=Path(self.checks_folder) if self.checks_folder else CHECKS)
         for cell in nb.cells:
+            if cell.cell_type != "code" or not is_grade(cell):
+                continue
             part = parts.get(grade_id(cell) or "")
-            if cell.cell_type == "code" and is_grade(cell) and part is not None:
-                expected = float(cell.metadata.nbgrader["points"])
-                if part.possible != expected:
-                    raise ValueError(f"checks/{part.grade_id}.py is worth {part.possible} points, its grade cell {expected}")
-                cell.outputs = student_outputs(cell.outputs) + report_outputs(part)
-                self.log.info("%s: %g / %g", part.grade_id, part.score, part.possible)
-        return nb, resources
+            if part is None:
+                raise GraderError(f"no hidden checks for the grade cell {grade_id(cell)!r} (autograder/checks/{grade_id(cell)}.py)")
+            expected = float(cell.metadata.nbgrader["points"])
+            if part.possible != expected:
+                raise GraderError(f"checks/{part.grade_id}.py is worth {part.possible:g} points, its grade cell {expected:g}")
+            cell.outputs = student_outputs(cell.outputs) + report_outputs(part)
+            self.log.info("%s: %g / %g", part.grade_id, part.score, part.possible)
+        return nb
 
 
 def student_outputs(outputs: list) -> list:

@@ -17,6 +17,7 @@ import nbformat
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
 from traitlets import List
 
+from .errors import GraderError, forget_new_submission
 from .jobs import Outcome
 from .preprocessor import HiddenChecks
 
@@ -26,15 +27,12 @@ class Staging:
     """The workers' outcomes waiting for nbgrader, and what became of them, by (student, notebook)."""
 
     outcomes: dict[tuple[str, str], Outcome] = field(default_factory=dict)
-    failed_workers: dict[tuple[str, str], str] = field(default_factory=dict)
-    """Jobs whose worker died or could not take them (notebook '' when it is not known which), with the error."""
     executed_here: dict[tuple[str, str], str] = field(default_factory=dict)
     """Notebooks the coordinator had to execute itself, with the reason."""
 
     def clear(self) -> None:
         """Forget a previous run's leftovers, so that they are never replayed in another."""
         self.outcomes.clear()
-        self.failed_workers.clear()
         self.executed_here.clear()
 
 
@@ -49,22 +47,20 @@ def split(preprocessors: list[type]) -> tuple[list[type], list[type]]:
 
 
 class ReplayStaged(NbGraderPreprocessor):
-    """The notebook as a worker executed and checked it, or, failing that, those steps done here."""
+    """The notebook as a worker executed and checked it, or those steps done here where the worker's copy differs."""
 
     steps = List(help="The preprocessors it stands in for, in order.").tag(config=True)
 
     def preprocess(self, nb: Any, resources: dict) -> tuple[Any, dict]:
         key = (resources["nbgrader"]["student"], resources["nbgrader"]["notebook"])
         outcome = STAGING.outcomes.pop(key, None)
-        if outcome is None:
-            died = STAGING.failed_workers.get(key) or STAGING.failed_workers.get((key[0], ""))
-            reason = f"its worker died: {died}" if died else "no worker ran it"
-        elif outcome.executed is None:
-            reason = f"its worker failed: {outcome.error.strip().splitlines()[-1] if outcome.error else 'no reason given'}"
-        elif nbformat.reads(outcome.sanitized, as_version=4) != nb:
-            reason = "nbgrader sanitized it differently from the copy the worker ran"
-        else:
+        if outcome is None or outcome.executed is None:
+            # The coordinator hands nbgrader only what its workers graded: this is the grader's own failure.
+            forget_new_submission(resources)
+            raise GraderError(f"{key[1]} of {key[0]}: no worker graded it" + (f" ({outcome.error})" if outcome else ""))
+        if nbformat.reads(outcome.sanitized, as_version=4) == nb:
             return nbformat.reads(outcome.executed, as_version=4), resources
+        reason = "nbgrader sanitized it differently from the copy the worker ran"
         self.log.warning("%s of %s: executed by the coordinator, because %s", key[1], key[0], reason)
         STAGING.executed_here[key] = reason
         for step in self.steps:

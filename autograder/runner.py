@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from .errors import GraderError
 from .feedback import CheckFailed
 from .notebook import Submission
 from .results import CheckResult, PartResult
@@ -22,6 +23,12 @@ class Grader:
         self.sandbox = sandbox
         self.trained = trained
         self.parts: dict[str, PartResult] = {}
+        self.grader_errors: list[str] = []
+        """What went wrong in the grader's own code (a check that does not import, a bug): never a student's score."""
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        if report.failed:
+            self.grader_errors.append(f"{report.nodeid or 'the checks'} could not be collected: {_last_line(report.longreprtext)}")
 
     def pytest_configure(self, config: pytest.Config) -> None:
         config.stash[GRADER] = self
@@ -29,38 +36,46 @@ class Grader:
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo):
         report = yield
+        if report.when == "teardown" and report.failed:
+            self.grader_errors.append(f"{item.nodeid}: its teardown failed: {_last_line(report.longreprtext)}")
         if report.when == "call" or (report.when == "setup" and report.failed):
             grade_id = item.module.__name__.rsplit(".", 1)[-1]
             part = self.parts.setdefault(grade_id, PartResult(grade_id))
             marker = item.get_closest_marker("points")
+            excinfo = call.excinfo
+            if report.failed and (excinfo is None or not isinstance(excinfo.value, CheckFailed)):
+                # Only a CheckFailed is the student's: anything else is the grader's own fault.
+                what = f"{excinfo.type.__name__}: {excinfo.value}" if excinfo else "it did not run"
+                self.grader_errors.append(f"{item.nodeid}: {what}"[:400])
             part.checks.append(CheckResult(
                 name=item.name,
                 description=(item.function.__doc__ or item.name).strip().splitlines()[0],
                 points=float(marker.args[0]) if marker else 0.0,
                 passed=report.passed,
-                message="" if report.passed else _message(call.excinfo),
+                message="" if report.passed else str(excinfo.value) if excinfo else "",
             ))
         return report
 
 
-def _message(excinfo: pytest.ExceptionInfo | None) -> str:
-    if excinfo is None:
-        return "检查没有运行 (the check did not run)."
-    if isinstance(excinfo.value, CheckFailed):
-        return str(excinfo.value)
-    # Anything else is the grader's own fault, not the student's: say so.
-    return f"评分程序出错 (grader error), 请把这条消息告诉老师: {excinfo.type.__name__}: {excinfo.value}"
+def _last_line(text: str) -> str:
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return lines[-1][:300] if lines else "no reason given"
 
 
 def run_checks(submission: Submission, limits: Limits | None = None, parts: list[str] | None = None,
-               course_root: Path | None = None) -> dict[str, PartResult]:
+               course_root: Path | None = None, checks: Path = CHECKS) -> dict[str, PartResult]:
     """Grade one submission: {grade_id: PartResult} for every module under checks/ (or just `parts`).
 
-    `course_root` is the course folder being graded, which the student's process sees read-only.
+    `course_root` is the course folder being graded, which the student's process sees read-only;
+    `checks` the folder of the check modules. Raises GraderError when the checks themselves failed (not the student): then nothing is a grade.
     """
-    paths = [str(CHECKS / f"{part}.py") for part in parts] if parts else [str(CHECKS)]
+    paths = [str(checks / f"{part}.py") for part in parts] if parts else [str(checks)]
     with submission.sandbox(limits, course_root) as sandbox:
         grader = Grader(sandbox, submission.trained)
-        pytest.main([*paths, "-p", "no:cacheprovider", "-p", "no:terminal", "-W", "ignore"],
-                    plugins=[grader])
+        status = pytest.main([*paths, "-p", "no:cacheprovider", "-p", "no:terminal", "-W", "ignore"], plugins=[grader])
+    # 0: every check passed, 1: some failed; anything else (a collection error, an internal error, no checks) is the grader's.
+    if status not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED) and not grader.grader_errors:
+        grader.grader_errors.append(f"pytest ended with {pytest.ExitCode(status).name}")
+    if grader.grader_errors:
+        raise GraderError("the hidden checks could not grade this submission: " + "; ".join(grader.grader_errors))
     return grader.parts

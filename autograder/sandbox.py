@@ -77,6 +77,8 @@ class Limits:
     """The address space of the student's process."""
     wall_factor: float = 3.0
     """How many times its CPU limit a call or a part may last by the clock."""
+    max_processes: int = 256
+    """The most processes and threads the student's process may have at once."""
     start_seconds: float = 120.0
     """How long the student's process may take to start (import torch) before the grader gives up: the grader's cost, not the student's."""
 
@@ -153,13 +155,12 @@ class Sandbox:
         self.close()
 
     def _start(self) -> None:
-        command = _command(self.limits.memory_bytes, self.course_root)
-        spare = _take_spare(command)
+        spare = _take_spare(_spare_key(self.limits, self.course_root))
         if spare is not None:
             self._process, self._tmp = spare
         else:
             self._tmp = tempfile.TemporaryDirectory(prefix="linreg-student-")
-            self._process = _spawn(command, self._tmp.name)
+            self._process = _spawn(_jail(self.limits, self.course_root), self._tmp.name)
         _greeted(self._process, self.limits.start_seconds)
         answer, _ = self._ask({"op": "load", "cells": self.cells, "decoys": self.decoys, "blocked": list(self.blocked)})
         if not answer["ok"]:
@@ -200,29 +201,34 @@ def _source(helper: Helper) -> str:
     return inspect.getsource(helper)
 
 
-def _command(memory_bytes: int, course_root: Path | None) -> list[str]:
-    """The jailed command line of the student's process."""
-    # The worker's source goes on the command line: its folder is hidden from the jail.
-    return jail.wrap([sys.executable, "-I", "-c", WORKER.read_text()], hide=jail.course_secrets(*([course_root] if course_root else [])),
-                     memory_bytes=memory_bytes, network=False)
+def _jail(limits: Limits, course_root: Path | None) -> jail.Jail:
+    """The jail of the student's process."""
+    return jail.Jail(hide=jail.course_secrets(*([course_root] if course_root else [])), memory_bytes=limits.memory_bytes,
+                     processes=limits.max_processes)
 
 
-def _spawn(command: list[str], folder: str) -> subprocess.Popen:
-    """Start the student's process in `folder`, talking through its stdin and stdout.
+def _spawn(where: jail.Jail, folder: str) -> subprocess.Popen:
+    """Start the student's process in `folder`, in its jail, talking through its stdin and stdout.
 
     Its stderr goes to a file of the grader's, which says why a jail could not be set up; the process
     sends its own stderr (and the student's) to /dev/null once it has started.
     """
     log = tempfile.TemporaryFile()
+    # The worker's source goes on the command line: its folder is hidden from the jail.
+    command = where.wrap([sys.executable, "-I", "-c", WORKER.read_text()])
     # A session of its own, so that kill(0, ...) from the student's code cannot reach the grader's process group.
     process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log,
                                cwd=folder, start_new_session=True)
-    process.start_log = log
+    process.start_log, process.jail = log, where
     return process
 
 
-_SPARE: list[tuple[tuple[str, ...], subprocess.Popen, tempfile.TemporaryDirectory]] = []
-"""At most one process started ahead of time: (its command, the process, its folder)."""
+_SPARE: list[tuple[tuple, subprocess.Popen, tempfile.TemporaryDirectory]] = []
+"""At most one process started ahead of time: (what its jail is made of, the process, its folder)."""
+
+
+def _spare_key(limits: Limits, course_root: Path | None) -> tuple:
+    return limits.memory_bytes, limits.max_processes, str(course_root)
 
 
 def prestart(limits: Limits, course_root: Path | None = None) -> None:
@@ -230,17 +236,17 @@ def prestart(limits: Limits, course_root: Path | None = None) -> None:
 
     The student's kernel runs meanwhile: the checks that follow it then do not wait for a second torch import.
     """
-    command = tuple(_command(limits.memory_bytes, course_root))
-    if _SPARE and _SPARE[0][0] == command:
+    key = _spare_key(limits, course_root)
+    if _SPARE and _SPARE[0][0] == key:
         return
     _drop_spare()
     folder = tempfile.TemporaryDirectory(prefix="linreg-student-")
-    _SPARE.append((command, _spawn(list(command), folder.name), folder))
+    _SPARE.append((key, _spawn(_jail(limits, course_root), folder.name), folder))
 
 
-def _take_spare(command: list[str]) -> tuple[subprocess.Popen, tempfile.TemporaryDirectory] | None:
-    """The spare process, if it was started for this very command and is alive; any other spare is dropped."""
-    if _SPARE and _SPARE[0][0] == tuple(command) and _SPARE[0][1].poll() is None:
+def _take_spare(key: tuple) -> tuple[subprocess.Popen, tempfile.TemporaryDirectory] | None:
+    """The spare process, if it was started for a jail of this kind and is alive; any other spare is dropped."""
+    if _SPARE and _SPARE[0][0] == key and _SPARE[0][1].poll() is None:
         _, process, folder = _SPARE.pop()
         return process, folder
     _drop_spare()
@@ -262,6 +268,8 @@ def _end(process: subprocess.Popen) -> None:
     for stream in (process.stdin, process.stdout, getattr(process, "start_log", None)):
         if stream is not None:
             stream.close()
+    if getattr(process, "jail", None) is not None:
+        process.jail.close()
 
 
 def _crash_reason(process: subprocess.Popen | None) -> str:
