@@ -55,25 +55,31 @@ class Student:
         Both run in the student's process, single-threaded, on the same arguments, in turns (yardstick,
         student, yardstick, student, ...), each timed from outside by the CPU time the process used
         (`clock`): so what else the machine does slows neither, and what it does to one it does to the
-        other. Each request repeats its call to fill about `budget` seconds, and the cost of a request
-        that calls nothing is taken off. The least of `rounds` turns counts, for each.
+        other. The cost of a request that calls nothing is taken off; each request repeats its call
+        until the calls outweigh that cost (at least `budget` seconds, and three times the cost). The
+        least of `rounds` turns counts, for each.
         """
         name = f"yardstick_{fn_name}"
 
         def measure(each: str, times: int) -> float:
             return self._timed(fn_name, called, probes.repeat, each, args, times, helpers=((name, yardstick),))[1]
 
-        # The first call of each is also a warm-up (its allocations): it only sets how many calls fill the budget.
-        first = {each: measure(each, 1) for each in (name, fn_name)}
-        overhead = measure(name, 0)
-        times = {each: _calls(budget, seconds - overhead) for each, seconds in first.items()}
+        for each in (name, fn_name):
+            measure(each, 1)  # a warm-up: the first call allocates
+        overhead = min(measure(name, 0) for _ in range(rounds))
+        enough = max(budget, 3 * overhead)
+        times = {}
+        for each in (name, fn_name):
+            times[each] = 1
+            while times[each] < 10_000 and measure(each, times[each]) - overhead < enough:
+                times[each] *= 4
         best = dict.fromkeys(times, float("inf"))
         for _ in range(rounds):
             overhead = min(overhead, measure(name, 0))
             for each in times:
                 best[each] = min(best[each], measure(each, times[each]))
-        student, book = (max(best[each] - overhead, 0.0) / times[each] for each in (fn_name, name))
-        return student, book
+        student, book = ((best[each] - overhead) / times[each] for each in (fn_name, name))
+        return max(student, 0.0), max(book, 1e-9)
 
     def _run(self, fn_name: str | None, called: str, probe: Any, *args: Any, **options: Any) -> Any:
         return self._timed(fn_name, called, probe, *args, **options)[0]

@@ -41,18 +41,20 @@ def gradebook(root: Path) -> dict:
 
 def shown(path: Path) -> dict:
     """An autograded notebook, less what two runs of one notebook may differ in: when each cell ran, how its
-    output was split into stream messages, the numbers it printed (timings), measured times in reports, and
+    output was split into stream messages (and stdout interleaved with stderr), the numbers it printed (timings), measured times in reports, and
     the execution count of the cell in which the kernel died. (The verdicts of the speed checks, visible and
     hidden, rest on what load does not change, so they must agree too.)"""
     nb = json.loads(path.read_text())
     for cell in nb["cells"]:
         cell["metadata"].pop("execution", None)
-        merged = []
+        # Each stream whole: how stdout and stderr were cut into messages, and interleaved, is a race in the kernel.
+        merged, streams = [], {}
         for output in cell.get("outputs", []):
-            if output["output_type"] == "stream" and merged and merged[-1]["output_type"] == "stream" and merged[-1]["name"] == output["name"]:
-                merged[-1]["text"] = "".join(merged[-1]["text"]) + "".join(output["text"])
+            if output["output_type"] == "stream":
+                streams.setdefault(output["name"], []).append("".join(output["text"]))
             else:
                 merged.append(output)
+        merged += [{"output_type": "stream", "name": name, "text": "".join(texts)} for name, texts in sorted(streams.items())]
         for output in merged:
             if output["output_type"] == "stream":  # what the notebook prints: timings and speed-ups among it
                 output["text"] = re.sub(r"\d+", "<n>", "".join(output["text"]))
