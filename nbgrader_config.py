@@ -3,7 +3,9 @@
 The autograde pipeline is nbgrader's own, with three changes: `SandboxedExecute` runs the student's
 kernel in a jail and survives its death (instead of `Execute`), `HiddenChecks`, after it, scores the
 grade cells with the hidden checks under `autograder/checks/`, and `NoteLeftOut` tells the student
-what of their folder was left out (links, FIFOs, files too large: see `autograder/intake.py`).
+what of their folder was left out (links, FIFOs, files too large: see `autograder/submission/intake.py`).
+Every limit is a trait of `autograder/settings.py`, with its default and help text there; set one here
+to change it, for example `c.HiddenChecks.call_seconds = 10` or `c.BatchGrader.workers = 4`.
 """
 
 from nbconvert.preprocessors import ClearMetadataPreprocessor
@@ -16,10 +18,8 @@ from nbgrader.preprocessors import (
 )
 
 try:
-    from autograder import intake
-    from autograder.execute import SandboxedExecute
-    from autograder.intake import NoteLeftOut
-    from autograder.preprocessor import HiddenChecks
+    from autograder.pipeline import HiddenChecks, NoteLeftOut, SandboxedExecute
+    from autograder.submission import intake
 except Exception as error:
     # traitlets would log the error and go on with nbgrader's stock pipeline: students' code unjailed and unchecked.
     raise SystemExit(f"error: this course's grader cannot be loaded ({type(error).__name__}: {error}); nothing was graded") from None
@@ -40,14 +40,6 @@ c.Autograde.autograde_preprocessors = [
     CheckCellMetadata,
 ]
 
-# The solution notebook runs in about 5 s, no cell over 2 s; a student's may be slower, or never end.
-c.SandboxedExecute.timeout = 60
-c.JailedKernelManager.memory_bytes = 8 << 30
-c.HiddenChecks.call_seconds = 20.0
-c.HiddenChecks.part_seconds = 60.0
-c.HiddenChecks.memory_bytes = 4 << 30
-
-# What a submission folder brings is hostile input: only its regular files, within these limits, are read or copied.
-c.Intake.max_file_bytes = 20 << 20
-c.Intake.max_files = 500
+# What a submission folder brings is hostile input: only its regular files, within the limits of
+# c.Intake, are read or copied; the rest is left out of nbgrader's own copying too.
 intake.configure(c)

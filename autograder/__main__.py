@@ -8,8 +8,10 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
-from . import course, words
-from .notebook import NotebookError, read_submission
+from . import paths, words
+from .course.table import table
+from .errors import CourseError
+from .submission.notebook import NotebookError, read_submission
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -24,9 +26,11 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("demo", help="release the assignment, autograde the example submissions, feedback, grades.csv")
     grade = commands.add_parser("grade", help="autograde every new or changed submission of the course in this folder, in parallel")
     grade.add_argument("assignment")
-    grade.add_argument("--workers", type=_positive, metavar="N", help="submissions graded side by side (default: one per core)")
+    grade.add_argument("--workers", type=_positive, metavar="N",
+                       help="submissions graded side by side (default: c.BatchGrader.workers, or one per core)")
     grade.add_argument("--force", action="store_true", help="grade every submission again, changed or not")
-    grade.add_argument("--scheduler", metavar="ADDRESS", help="run the workers on the Dask cluster of this scheduler (tcp://host:8786)")
+    grade.add_argument("--scheduler", metavar="ADDRESS",
+                       help="run the workers on the Dask cluster of this scheduler (tcp://host:8786; default: c.BatchGrader.scheduler)")
     args = parser.parse_args(argv)
     try:
         if args.command == "check":
@@ -34,13 +38,13 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "grade":
             return run_grade(args.assignment, args.workers, args.force, args.scheduler)
         return run_demo()
-    except (NotebookError, course.CourseError) as error:
+    except (NotebookError, CourseError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
 
 
 def run_check(paths: list[Path], as_json: bool, config: Path | None, workers: int | None) -> int:
-    from .grading import check_notebooks
+    from .course.check import check_notebooks
 
     for path in paths:
         read_submission(path)
@@ -54,7 +58,7 @@ def run_check(paths: list[Path], as_json: bool, config: Path | None, workers: in
     else:
         for path, parts in graded.items():
             print(f"{path}")
-            print(course.table({path.name: parts}))
+            print(table({path.name: parts}))
             for score in parts.values():
                 for check in score.checks:
                     if not check["passed"]:
@@ -68,7 +72,8 @@ def run_check(paths: list[Path], as_json: bool, config: Path | None, workers: in
 
 def run_grade(assignment: str, workers: int | None, force: bool, scheduler: str | None) -> int:
     """Grade the course in the current folder; 1 if nbgrader could not grade some submission."""
-    from .batch import grade_course
+    from .batch.coordinator import grade_course, graded_students
+    from .course.gradebook import course_scores
 
     try:
         report = grade_course(Path.cwd(), assignment, workers, force, scheduler)
@@ -76,8 +81,10 @@ def run_grade(assignment: str, workers: int | None, force: bool, scheduler: str 
         print("\ninterrupted: what was graded is kept (gradebook, autograded/); run the command again to grade the rest",
               file=sys.stderr)
         return 130
-    if report.scores:
-        print(course.table(report.scores))
+    students = [student for student in graded_students(Path.cwd(), assignment) if student not in report.failed]
+    graded = course_scores(Path.cwd(), students, assignment=assignment)
+    if graded:
+        print(table(graded))
     done = len(report.graded)
     speed = f" in {report.seconds:.1f} s ({report.seconds / done:.2f} s per submission, {report.workers} workers)" if done else ""
     print(f"graded {done}{speed}; unchanged since they were graded {len(report.unchanged)}; failed {len(report.failed)}")
@@ -98,13 +105,13 @@ def _positive(text: str) -> int:
 
 
 def run_demo() -> int:
-    from .grading import demo
+    from .dev.demo import demo
 
-    rows, learned = demo(course.ROOT)
-    print(course.table(rows))
+    rows, learned = demo(paths.ROOT)
+    print(table(rows))
     if learned:
         print(f"solution notebook learned w = {learned['w']}, b = {learned['b']} (true w = [2, -3.4], b = 4.2)")
-    print(f"gradebook: {course.ROOT / 'gradebook.db'}; grades: {course.ROOT / 'grades.csv'}; feedback: {course.ROOT / 'feedback'}")
+    print(f"gradebook: {paths.ROOT / 'gradebook.db'}; grades: {paths.ROOT / 'grades.csv'}; feedback: {paths.ROOT / 'feedback'}")
     return 0
 
 

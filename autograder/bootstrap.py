@@ -13,7 +13,8 @@ import sys
 import venv
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from .paths import ROOT
+
 TORCH = "torch==2.13.0"
 JOBS = {
     "demo": ["-m", "autograder", "demo"],

@@ -24,3 +24,8 @@ def forget_new_submission(resources: dict) -> None:
         grades = [grade for notebook in submission.notebooks for grade in notebook.grades]
         if all(grade.auto_score is None and grade.manual_score is None for grade in grades):
             gradebook.remove_submission(info["assignment"], info["student"])
+
+
+class CourseError(Exception):
+    """A course cannot be graded as asked (no such assignment, no gradebook, an nbgrader step failed);
+    `str()` is one line for the command line."""

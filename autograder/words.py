@@ -16,6 +16,22 @@ CATALOGUE: dict[str, str] = {
     "intake.refused_line": ("error: {student}: not graded: {why}; replace it with the student's own regular file "
                             "(or remove it) and grade again"),
     "intake.note": "注意 (note): 你提交的文件夹里有这些内容没有被评分, 也没有被复制:\n{entries}\n",
+    # The student's process (the hidden checks' calls into the student's code).
+    "process.part_timeout": "这一部分的检查用完了时间 ({seconds:g} 秒 CPU 时间, part time limit): 你的代码太慢或陷入了死循环",
+    "process.call_timeout": "你的代码超时 (timed out): 可能是死循环 (endless loop), 或者运行太慢",
+    "process.not_loaded": "无法载入你的代码单元 (cells could not be loaded): {error}",
+    "process.killed": "运行你代码的进程被信号 {signal} 终止 (killed by signal {signal}: 例如段错误 segfault 或内存用尽)",
+    "process.exited": "运行你代码的进程以状态 {status} 退出 (exited: 例如调用了 os._exit 或崩溃)",
+    "process.stopped_answering": "运行你代码的进程停止了响应 (stopped answering)",
+    "answer.too_deep": "你的代码返回的结果嵌套太深 (nested too deeply)",
+    "answer.bad_tensor": "你的代码返回的张量不合要求 (形状 {shape}): 过大, 或不是普通的连续张量",
+    "answer.long_text": "你的代码返回的字符串过长 ({length} 个字符)",
+    "answer.many_items": "你的代码返回的结果项数过多 ({length})",
+    "answer.too_large": "你的代码返回的结果过大 ({size} 字节)",
+    # Notes in the graded notebook.
+    "notebook.visible_check_error": "可见检查 (visible checks) 出错: {name}: {value}\n",
+    "notebook.output_cut": "\n[输出过多, 其余部分已截断 (output truncated)]\n",
+    "notebook.kernel_died": "内核在运行这个单元格时崩溃 (the kernel died); 之后的单元格没有运行",
     # The batch grader's lines for the instructor.
     "batch.refused": "not graded: {why}; replace it with the student's own regular file (or remove it) and grade again",
     "batch.grader_error": "grader error, not the student's (not graded; its earlier grade is kept; the next run grades it again): {why}",

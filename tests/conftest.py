@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from autograder import course
-from autograder.course import ASSIGNMENT, PartScore
-from autograder.examples import EXAMPLES
+from autograder import course, paths
+from autograder.assignment import NAME as ASSIGNMENT
+from autograder.course import PartScore
+from autograder.dev.examples import EXAMPLES
 
 from .corpus import CASES
 
@@ -27,7 +28,7 @@ c.HiddenChecks.part_seconds = 20.0
 """
 
 
-def run_cli(*args: str, cwd: Path = course.ROOT) -> subprocess.CompletedProcess:
+def run_cli(*args: str, cwd: Path = paths.ROOT) -> subprocess.CompletedProcess:
     """`python -m autograder ARGS`, as a user runs it."""
     return subprocess.run([sys.executable, "-m", "autograder", *args], cwd=cwd, capture_output=True, text=True,
                           env=course.environment())

@@ -13,11 +13,13 @@ from pathlib import Path
 
 import nbformat
 
-from autograder import reference
-from autograder.examples import Example, solution
+from autograder import assignment
+from autograder.checks import reference
+from autograder.dev.examples import Example, solution
 
-PARTS = ["test_data_iter", "test_linreg", "test_squared_loss", "test_sgd", "test_training", "test_vectorized"]
-FULL = {"test_data_iter": 20, "test_linreg": 15, "test_squared_loss": 15, "test_sgd": 20, "test_training": 20, "test_vectorized": 10}
+PARTS = [part.grade_id for part in assignment.PARTS]
+FULL = dict(assignment.POINTS)
+"""Full marks in every part, as the source notebook's metadata gives them."""
 
 
 def after(name: str, code: str) -> dict[str, str]:
@@ -37,7 +39,7 @@ def inside(name: str, code: str) -> dict[str, str]:
 
 
 def cell_of(nb: nbformat.NotebookNode, grade_id: str) -> nbformat.NotebookNode:
-    return next(cell for cell in nb.cells if cell.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
+    return assignment.find_cell(nb, grade_id)
 
 
 @dataclass

@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 from nbgrader.api import Gradebook
 
-from autograder import course
-from autograder.course import ASSIGNMENT
-from autograder.examples import EXAMPLES
+from autograder import course, settings
+from autograder.assignment import NAME as ASSIGNMENT
+from autograder.dev.examples import EXAMPLES
 
 from .conftest import FAST, run_cli
 from .test_examples import EXPECTED, PARTS
@@ -28,7 +28,7 @@ SMALL = ("solution", "blank", "missing-bias")
 
 def gradebook(root: Path) -> dict:
     """Everything the gradebook holds about the submissions, less database ids."""
-    with Gradebook(course.db_url(root)) as gb:
+    with Gradebook(settings.db_url(root)) as gb:
         return {submission.student_id: {
             "timestamp": submission.timestamp, "late": submission.total_seconds_late,
             "notebooks": {notebook.name: {

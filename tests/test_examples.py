@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from autograder.examples import EXAMPLES
+from autograder import assignment
+from autograder.dev.examples import EXAMPLES
 
-PARTS = ["test_data_iter", "test_linreg", "test_squared_loss", "test_sgd", "test_training", "test_vectorized"]
-FULL = (20, 15, 15, 20, 20, 10)
+PARTS = [part.grade_id for part in assignment.PARTS]
+FULL = tuple(assignment.POINTS[part] for part in PARTS)
 
 # Per part, in the order of PARTS. A mistake loses points in its own part, and in training where it
 # stops the model from learning; every correct style gets full marks.

@@ -25,9 +25,11 @@ from pathlib import Path
 
 import pytest
 
-from autograder import course
-from autograder.course import ASSIGNMENT, NOTEBOOK
-from autograder.examples import Example, by_name
+from autograder import course, paths
+from autograder.assignment import NAME as ASSIGNMENT
+from autograder.assignment import NOTEBOOK
+from autograder.dev.examples import Example, by_name
+from autograder.errors import CourseError
 
 from .conftest import FAST, run_cli
 from .corpus import FULL, PARTS, after
@@ -293,7 +295,7 @@ def test_linked_notebook_is_not_graded(request: pytest.FixtureRequest, grader: s
     lines = [line for line in done.stderr.splitlines() if line.startswith("error: linked: ")]
     assert len(lines) == 1 and "链接 (a link)" in lines[0], done.stderr[-3000:]
     assert not (root / "autograded" / "linked").exists() and not (root / "feedback" / "linked").exists()
-    with pytest.raises(course.CourseError):
+    with pytest.raises(CourseError):
         course.scores(root, "linked")
 
 
@@ -370,7 +372,7 @@ def graded_once(tmp_path: Path) -> Path:
 
 def broken_checks(root: Path) -> str:
     folder = root / "broken checks"
-    shutil.copytree(course.ROOT / "autograder" / "checks", folder, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(paths.CHECKS, folder, ignore=shutil.ignore_patterns("__pycache__"))
     (folder / "test_linreg.py").write_text("import a_module_that_does_not_exist\n" + (folder / "test_linreg.py").read_text())
     return BROKEN_CHECKS.format(folder=str(folder))
 
@@ -415,5 +417,5 @@ def test_nbgrader_failure_is_not_a_grade(graded_once: Path, tmp_path: Path, how:
     assert done.returncode != 0
     assert "grader error, not the student's" in done.stderr, done.stderr[-3000:]
     assert scores_of(graded_once) == before
-    with pytest.raises(course.CourseError):
+    with pytest.raises(CourseError):
         course.scores(graded_once, "newcomer")

@@ -11,11 +11,11 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from autograder import course, reference
-from autograder.examples import BLANKS
-from autograder.notebook import from_notebook
+from autograder.assignment import BLANKS, SOURCE_NOTEBOOK, find_cell
+from autograder.checks import reference
+from autograder.submission.notebook import from_notebook
 
-SOURCE = course.ROOT / "source" / "linear_regression" / "linear_regression.ipynb"
+SOURCE = SOURCE_NOTEBOOK
 
 
 def body(function_source: str) -> str:
@@ -29,7 +29,7 @@ def body(function_source: str) -> str:
 def test_solution_cell_is_the_reference(name: str) -> None:
     """Is each solution cell of the source notebook the reference's function, statement for statement?"""
     nb = nbformat.read(SOURCE, as_version=4)
-    cell = next(cell for cell in nb.cells if cell.metadata.get("nbgrader", {}).get("grade_id") == name)
+    cell = find_cell(nb, name)
     code = re.sub(r"^\s*### (BEGIN|END) SOLUTION\s*$\n?", "", cell.source, flags=re.M)
     assert body(code) == body(inspect.getsource(getattr(reference, name)))
 
@@ -54,7 +54,7 @@ def test_solution_notebook_matches_reference_run(executed: nbformat.NotebookNode
     w, b, losses = reference.run()
     trained = from_notebook(executed).trained
     assert trained["w"] == w.reshape(-1).tolist() and trained["b"] == b.reshape(-1).tolist()
-    train_cell = next(c for c in executed.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "train")
+    train_cell = find_cell(executed, "train")
     printed = "".join(o.get("text", "") for o in train_cell.outputs)
     for epoch, loss in enumerate(losses, start=1):
         assert f"epoch {epoch}, loss {loss:f}" in printed

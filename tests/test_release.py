@@ -9,10 +9,12 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder import course, reference
-from autograder.examples import BLANKS, RELEASE
+from autograder import course, paths
+from autograder.assignment import BLANKS, NAME, RELEASE_NOTEBOOK, find_cell
+from autograder.checks import reference
 
-SOURCE = course.ROOT / "source" / "linear_regression"
+SOURCE = paths.SOURCE / NAME
+RELEASE = RELEASE_NOTEBOOK
 
 
 def cells(path: Path) -> list[dict]:
@@ -22,12 +24,12 @@ def cells(path: Path) -> list[dict]:
 def test_release_is_a_fresh_generation(tmp_path: Path) -> None:
     """Does `nbgrader generate_assignment` on source/ give exactly the committed release?"""
     root = course.new_course(tmp_path / "course")
-    course.nbgrader(root, "generate_assignment", course.ASSIGNMENT)
-    fresh = root / "release" / course.ASSIGNMENT
-    committed = course.ROOT / "release" / course.ASSIGNMENT
+    course.nbgrader(root, "generate_assignment", NAME)
+    fresh = root / "release" / NAME
+    committed = paths.RELEASE / NAME
     assert sorted(p.name for p in fresh.iterdir()) == sorted(p.name for p in committed.iterdir())
     for path in fresh.iterdir():
-        assert path.read_bytes() == (committed / path.name).read_bytes(), f"release/{course.ASSIGNMENT}/{path.name} is stale"
+        assert path.read_bytes() == (committed / path.name).read_bytes(), f"release/{NAME}/{path.name} is stale"
 
 
 def test_source_folder_holds_only_the_notebook_and_the_self_check() -> None:
@@ -66,7 +68,7 @@ def course_lines(name: str) -> list[str]:
 def test_every_blank_raises_not_implemented(name: str) -> None:
     """Does each blank of the release, run as it is, raise NotImplementedError when called?"""
     nb = nbformat.read(RELEASE, as_version=4)
-    blank = next(cell for cell in nb.cells if cell.metadata.get("nbgrader", {}).get("grade_id") == name)
+    blank = find_cell(nb, name)
     assert "raise NotImplementedError()" in blank.source
     namespace: dict = {}
     exec("import torch, random\n" + blank.source, namespace)

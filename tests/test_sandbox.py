@@ -6,23 +6,23 @@ import inspect
 
 import pytest
 
-from autograder import reference
-from autograder.examples import BLANKS
-from autograder.notebook import Submission
-from autograder.runner import run_checks
-from autograder.sandbox import Limits
+from autograder.assignment import BLANKS, IMPORTS, POINTS
+from autograder.checking.runner import run_checks
+from autograder.checks import reference
+from autograder.settings import CheckLimits
+from autograder.submission.notebook import Submission
 
-IMPORTS = "import random\nimport numpy as np\nimport torch\n%matplotlib inline\n"
+IMPORTS_SOURCE = "import random\nimport numpy as np\nimport torch\n%matplotlib inline\n"
 TRAINED = {"w": list(reference.TRUE_W), "b": [reference.TRUE_B]}
 """What a notebook that trained well records; worth the 4 points of test_training not earned by the functions."""
-LIMITS = Limits(call_seconds=3.0, part_seconds=8.0)
-FULL = {"test_data_iter": 20, "test_linreg": 15, "test_squared_loss": 15, "test_sgd": 20, "test_training": 20, "test_vectorized": 10}
+LIMITS = CheckLimits(call_seconds=3.0, part_seconds=8.0)
+FULL = dict(POINTS)
 
 
 def grade(**answers: str) -> dict[str, float]:
     """Scores of the reference answers with some blanks replaced."""
     sources = {name: inspect.getsource(getattr(reference, name)) for name in BLANKS} | answers
-    cells = [("imports", IMPORTS), *((name, sources[name]) for name in BLANKS)]
+    cells = [(IMPORTS, IMPORTS_SOURCE), *((name, sources[name]) for name in BLANKS)]
     return {part: result.score for part, result in run_checks(Submission(cells, TRAINED), LIMITS).items()}
 
 
@@ -33,7 +33,7 @@ def test_reference_gets_full_marks() -> None:
 
 def test_points_match_the_grade_cells() -> None:
     """Are the checks of each part worth exactly the points of its grade cell?"""
-    cells = [("imports", IMPORTS), *((n, inspect.getsource(getattr(reference, n))) for n in BLANKS)]
+    cells = [(IMPORTS, IMPORTS_SOURCE), *((n, inspect.getsource(getattr(reference, n))) for n in BLANKS)]
     assert {part: result.possible for part, result in run_checks(Submission(cells, TRAINED), LIMITS).items()} == FULL
 
 

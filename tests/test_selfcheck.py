@@ -18,11 +18,13 @@ from pathlib import Path
 
 import pytest
 
-from autograder import course, reference
-from autograder.examples import BLANKS, RELEASE, Example, by_name, solution
+from autograder import course, paths
+from autograder.assignment import BLANKS, RELEASE_NOTEBOOK
+from autograder.checks import reference
+from autograder.dev.examples import Example, by_name, solution
 
-RELEASE_DIR = RELEASE.parent
-NOTEBOOK = RELEASE.name
+RELEASE_DIR = RELEASE_NOTEBOOK.parent
+NOTEBOOK = RELEASE_NOTEBOOK.name
 SHIPPED = ("conftest.py", "pytest.ini", "test_linear_regression.py", "visible_checks.py")
 
 
@@ -168,7 +170,7 @@ def test_missing_notebook_is_a_usage_error(tmp_path: Path) -> None:
 def hidden_lines() -> set[str]:
     """The non-trivial lines (over 20 characters, stripped) of the hidden checks and of the reference's function bodies."""
     lines = set()
-    for path in (course.ROOT / "autograder" / "checks").rglob("*.py"):
+    for path in paths.CHECKS.rglob("*.py"):
         lines |= {line.strip() for line in path.read_text().splitlines()}
     for _, function in inspect.getmembers(reference, inspect.isfunction):
         if function.__module__ == reference.__name__:

@@ -12,7 +12,7 @@ import os
 
 import pytest
 
-from autograder import loadtest
+from autograder.dev import loadtest
 
 from .conftest import FAST
 

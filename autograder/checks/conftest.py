@@ -1,16 +1,16 @@
 """Fixtures of the hidden checks.
 
-Under the grader (`autograder.runner`) the sandbox and the notebook's trained parameters come
-from its plugin; run by hand, `pytest autograder/checks --notebook=PATH.ipynb` loads a notebook.
+Under the grader (`autograder.checking.runner`) the student's process and the notebook's trained
+parameters come from its plugin; run by hand, `pytest autograder/checks --notebook=PATH.ipynb` loads a notebook.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from autograder.runner import GRADER
-from autograder.sandbox import Sandbox
-from autograder.student import Student
+from autograder.checking.runner import GRADER, student_process
+from autograder.checking.student import Student
+from autograder.isolation.student_process import StudentProcess
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -23,19 +23,18 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.fixture(scope="session")
-def sandbox(request: pytest.FixtureRequest) -> Sandbox:
+def process(request: pytest.FixtureRequest) -> StudentProcess:
     grader = request.config.stash.get(GRADER, None)
     if grader is not None:
-        yield grader.sandbox
+        yield grader.process
         return
     path = request.config.getoption("--notebook")
     if not path:
         pytest.exit("give the notebook to check: pytest autograder/checks --notebook=PATH.ipynb", returncode=4)
-    from autograder.notebook import read_submission
+    from autograder.submission.notebook import read_submission
 
-    submission = read_submission(path)
-    with submission.sandbox() as sandbox:
-        yield sandbox
+    with student_process(read_submission(path)) as process:
+        yield process
 
 
 @pytest.fixture(scope="session")
@@ -44,18 +43,18 @@ def trained(request: pytest.FixtureRequest) -> dict | None:
     grader = request.config.stash.get(GRADER, None)
     if grader is not None:
         return grader.trained
-    from autograder.notebook import read_submission
+    from autograder.submission.notebook import read_submission
 
     return read_submission(request.config.getoption("--notebook")).trained
 
 
 @pytest.fixture(scope="module")
-def student(sandbox: Sandbox) -> Student:
+def student(process: StudentProcess) -> Student:
     """The student's code, with a fresh time budget (and a live process) for each part."""
-    sandbox.begin_part()
-    return Student(sandbox)
+    process.begin_part()
+    return Student(process)
 
 
 @pytest.fixture(autouse=True)
-def _fresh_check(sandbox: Sandbox) -> None:
-    sandbox.begin_check()
+def _fresh_check(process: StudentProcess) -> None:
+    process.begin_check()

@@ -7,8 +7,8 @@ from collections import Counter
 import pytest
 import torch
 
-from autograder.feedback import CheckFailed, expect, show
-from autograder.student import Student
+from autograder.checking.student import Student
+from autograder.checking.verdicts import CheckFailed, expect, show
 
 
 def numbered(n: int, d: int) -> tuple[torch.Tensor, torch.Tensor]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 import torch
 
-from autograder import reference
-from autograder.feedback import expect, first_difference, show
-from autograder.student import Student
+from autograder.checking.student import Student
+from autograder.checking.verdicts import expect, first_difference, show
+from autograder.checks import reference
 
 SIZES = [(5, 2), (64, 3), (1, 7)]
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import torch
 
-from autograder.feedback import expect, show
-from autograder.student import Student
+from autograder.checking.student import Student
+from autograder.checking.verdicts import expect, show
 
 SHAPES = [(2, 1), (1,), (3, 4)]
 

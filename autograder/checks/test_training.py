@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 import torch
 
-from autograder import reference
-from autograder.feedback import CheckFailed, expect
-from autograder.student import Student
+from autograder.checking.student import Student
+from autograder.checking.verdicts import CheckFailed, expect
+from autograder.checks import reference
 
 TOLERANCE = 0.02
 """How far a learned parameter may be from the truth after 3 epochs (a correct answer gets ~0.001)."""
@@ -27,8 +26,7 @@ def learned(student: Student, truth: tuple[list[float], float]) -> dict:
     """w and b after the reference training loop ran with the student's functions on the checks' own data."""
     reference.seed_everything(123)
     features, labels = reference.synthetic_data(truth[0], truth[1], reference.NUM_EXAMPLES)
-    w = torch.tensor(np.random.normal(0, 0.01, (2, 1)), dtype=torch.float32)
-    b = torch.zeros(1)
+    w, b = (param.detach() for param in reference.init_params(len(truth[0])))
     return student.train(features, labels, w, b, reference.LR, reference.NUM_EPOCHS, reference.BATCH_SIZE, seed=5)
 
 

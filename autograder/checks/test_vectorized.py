@@ -20,9 +20,9 @@ from collections.abc import Callable
 import pytest
 import torch
 
-from autograder import reference
-from autograder.feedback import expect
-from autograder.student import Student
+from autograder.checking.student import Student
+from autograder.checking.verdicts import expect
+from autograder.checks import reference
 
 FACTOR = 50
 """How many times the book's CPU time per call a vectorised answer may take."""

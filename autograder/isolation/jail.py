@@ -32,6 +32,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from traitlets.config import Config
+
+from .. import paths, settings
+from ..settings import ProcessLimits
+
 _SCRIPT = """
 set -e
 # Lists of paths come one per line: a path may hold spaces, quotes or any character but a newline.
@@ -48,6 +53,7 @@ cd "$PWD"
 # The course folders are covered whole; the Python environment, if it lies in one, is put back on top.
 n=0
 for dir in $JAIL_REVEAL; do n=$((n + 1)); mkdir ".jail-reveal-$n"; mount --bind "$dir" ".jail-reveal-$n"; done
+# (Empty and read-only: the size of the cover only has to hold nothing.)
 for dir in $JAIL_HIDE_DIRS; do mount -t tmpfs -o size=64k,mode=0555 jail "$dir"; done
 # (A file the grader removed meanwhile needs no hiding.)
 for file in $JAIL_HIDE_FILES; do mount --bind /dev/null "$file" 2>/dev/null || [ ! -e "$file" ]; done
@@ -60,7 +66,7 @@ done
 # environment under /tmp (read-only), and the folders it shares with the grader (writable).
 n=0
 for dir in $JAIL_SHOW $JAIL_SHARE; do n=$((n + 1)); mkdir ".jail-show-$n"; mount --bind "$dir" ".jail-show-$n"; done
-for dir in /tmp /var/tmp /dev/shm; do [ -d "$dir" ] && mount -t tmpfs -o size=512m jail "$dir"; done
+for dir in /tmp /var/tmp /dev/shm; do [ -d "$dir" ] && mount -t tmpfs -o "size=$JAIL_SCRATCH" jail "$dir"; done
 n=0
 for dir in $JAIL_SHOW $JAIL_SHARE; do n=$((n + 1)); mkdir -p "$dir"; mount --no-mtab --move ".jail-show-$n" "$dir"; rmdir ".jail-show-$n"; done
 for dir in $JAIL_SHOW; do mount -o remount,bind,ro "$dir"; done
@@ -132,8 +138,10 @@ class Jail:
     """Its address-space limit."""
     share: Iterable[Path] = ()
     """Folders it shares with the grader, writable, at the same path (a kernel's connection file and sockets)."""
-    processes: int = 256
+    processes: int = ProcessLimits.max_processes.default_value
     """The most processes and threads it may have at once (a pids cgroup, or RLIMIT_NPROC)."""
+    scratch_bytes: int = ProcessLimits.scratch_bytes.default_value
+    """The size of its private /tmp."""
     _group: Path | None = field(default=None, init=False, repr=False)
     _home: str | None = field(default=None, init=False, repr=False)
 
@@ -178,6 +186,7 @@ class Jail:
             "JAIL_HIDE_DIRS": _lines(h for h in hidden if h.is_dir()),
             "JAIL_HIDE_FILES": _lines(h for h in hidden if h.is_file()),
             "JAIL_MPL_CACHE": str(_matplotlib_cache()),
+            "JAIL_SCRATCH": str(self.scratch_bytes),
             "JAIL_ENV": _lines(_assignments(environment())),
         }
 
@@ -299,9 +308,9 @@ def _remove_group(group: Path) -> None:
     _log.warning("could not remove the pids cgroup %s: processes are left in it", group)
 
 
-def course_secrets(*course_roots: Path) -> list[Path]:
-    """What a student's process must not see: each course folder (this repository's included), whole, so that
-    also what the grader writes there later is covered, and nbgrader's exchange. The Python environment that
-    runs the student's code stays visible even where it lies inside a course folder (`Jail` puts it back)."""
-    package = Path(__file__).resolve().parent
-    return [package, package.parent, Path("/srv/nbgrader/exchange"), *(Path(r).resolve() for r in course_roots)]
+def course_secrets(*course_roots: Path, config: Config | None = None) -> list[Path]:
+    """What a student's process must not see: the grader's package and this repository, each course folder,
+    whole, so that also what the grader writes there later is covered, and nbgrader's exchange (as `config`
+    sets it). The Python environment that runs the student's code stays visible even where it lies inside
+    one of them (`Jail` puts it back)."""
+    return [paths.PACKAGE, paths.ROOT, settings.exchange(config or Config()), *(Path(r).resolve() for r in course_roots)]

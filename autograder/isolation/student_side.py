@@ -1,6 +1,6 @@
 """The process that runs a student's code while it is graded.
 
-Started by `sandbox.Sandbox` as `python -I worker.py`; it is a script, not a module of the
+Started by `student_process.StudentProcess` as `python -I -c <this file>`; it is a script, not a module of the
 `autograder` package, so that nothing of the grader (reference, checks) is loaded here. It reads
 requests from the pipe the parent gave it and answers each with plain data: tensors, numbers,
 strings, lists, tuples and dicts, which the parent loads with `torch.load(weights_only=True)`.

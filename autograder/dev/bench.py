@@ -25,16 +25,20 @@ from pathlib import Path
 import psutil
 from nbgrader.api import Gradebook
 
-from . import course
-from .course import ASSIGNMENT
+from .. import settings
+from ..assignment import NAME as ASSIGNMENT
+from ..batch import jobs
+from ..batch.setup import Setup
+from ..batch.staging import stage
+from ..course import commands as course
+from ..pipeline import HiddenChecks
 from .examples import EXAMPLES
-from .preprocessor import HiddenChecks
 
 MIX = ["solution", "missing-bias", "style-matmul", "loss-not-reshaped", "blank", "no-shuffle", "sgd-rebind", "style-list"]
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m autograder.bench", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m autograder.dev.bench", description=__doc__.splitlines()[0])
     parser.add_argument("-k", type=int, default=16, help="submissions to grade (default 16)")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="batch grader workers (default: one per core)")
     args = parser.parse_args(argv)
@@ -60,11 +64,9 @@ def main(argv: list[str] | None = None) -> int:
 
 def grading_cost(root: Path, student: str, rounds: int = 3) -> tuple[float, float]:
     """Seconds to execute one submission's notebook with no checks, and to execute it and run the hidden checks."""
-    from . import jobs
-    from .batch import Grading
-
-    grading = Grading(root, ASSIGNMENT)
-    job = grading.stage(student, grading.submitted()[student])[0]
+    setup = Setup(root, ASSIGNMENT)
+    folder = setup.submitted()[student]
+    job = stage(setup, student, folder, setup.screen(folder))[0]
     alone = copy.deepcopy(job)
     alone.steps = [step for step in job.steps if not issubclass(step, HiddenChecks)]
     alone.config.SandboxedExecute.prestart_checks = False
@@ -114,7 +116,7 @@ def _rss(process: psutil.Process) -> int:
 
 
 def gradebook_scores(root: Path) -> dict[tuple[str, str], float]:
-    with Gradebook(course.db_url(root)) as gradebook:
+    with Gradebook(settings.db_url(root)) as gradebook:
         return {(submission.student_id, grade.name): grade.score
                 for submission in gradebook.find_assignment(ASSIGNMENT).submissions
                 for notebook in submission.notebooks for grade in notebook.grades}

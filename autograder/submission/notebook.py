@@ -8,14 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
-import numpy as np
-import torch
 
-from . import reference
-from .sandbox import Limits, Sandbox
+from ..assignment import BLANKS, NAME, STUDENT_CELLS, TRAINED, grade_id
 
-STUDENT_CELLS = ("imports", "data_iter", "linreg", "squared_loss", "sgd")
-"""The grade_ids of the cells loaded into the student's process: the imports and the four blanks."""
 PARAMS_MIME = "application/vnd.d2l.linreg-params+json"
 """The output type in which the test_training cell records the notebook's trained w and b."""
 CHECKS_MIME = "application/vnd.d2l.linreg-checks+json"
@@ -36,13 +31,6 @@ class Submission:
     """{'w': [...], 'b': [...]} as the executed notebook recorded it, or None."""
     grade_ids: list[str] = field(default_factory=list)
 
-    def sandbox(self, limits: Limits | None = None, course_root: Path | None = None) -> Sandbox:
-        return Sandbox(self.cells, decoys=notebook_globals(), limits=limits or Limits(), course_root=course_root)
-
-
-def grade_id(cell: Any) -> str | None:
-    return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-
 
 def from_notebook(nb: Any) -> Submission:
     """The student's cells and recorded parameters of an nbformat notebook."""
@@ -52,7 +40,7 @@ def from_notebook(nb: Any) -> Submission:
         ids.append(cell_id)
         if cell.cell_type == "code" and cell_id in STUDENT_CELLS:
             cells.append((cell_id, cell.source))
-        if cell_id == "test_training":
+        if cell_id == TRAINED:
             trained = recorded_params(cell)
     return Submission(cells=cells, trained=trained, grade_ids=[i for i in ids if i])
 
@@ -81,16 +69,6 @@ def read_submission(path: str | Path) -> Submission:
     except Exception as error:
         raise NotebookError(f"{path}: not a Jupyter notebook ({type(error).__name__}: {str(error).splitlines()[0][:120]})") from None
     submission = from_notebook(nb)
-    if not {"data_iter", "linreg", "squared_loss", "sgd"} <= set(submission.grade_ids):
-        raise NotebookError(f"{path}: not a notebook of the linear_regression assignment (its graded cells are missing)")
+    if not set(BLANKS) <= set(submission.grade_ids):
+        raise NotebookError(f"{path}: not a notebook of the {NAME} assignment (its graded cells are missing)")
     return submission
-
-
-def notebook_globals() -> dict[str, Any]:
-    """The globals the notebook defines before training, so that code leaning on them runs (and is caught)."""
-    reference.seed_everything(99)
-    features, labels = reference.synthetic_data(reference.TRUE_W, reference.TRUE_B, reference.NUM_EXAMPLES)
-    w = torch.tensor(np.random.normal(0, 0.01, (2, 1)), dtype=torch.float32)
-    return {"num_inputs": 2, "num_examples": reference.NUM_EXAMPLES, "true_w": list(reference.TRUE_W),
-            "true_b": reference.TRUE_B, "features": features, "labels": labels, "w": w, "b": torch.zeros(1),
-            "lr": reference.LR, "num_epochs": reference.NUM_EPOCHS, "batch_size": reference.BATCH_SIZE}

@@ -17,9 +17,9 @@ import nbformat
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
 from traitlets import List
 
-from .errors import GraderError, forget_new_submission
+from ..errors import GraderError, forget_new_submission
+from ..pipeline.hidden_checks import HiddenChecks
 from .jobs import Outcome
-from .preprocessor import HiddenChecks
 
 
 @dataclass

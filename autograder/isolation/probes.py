@@ -1,6 +1,6 @@
 """Small functions that run inside the student's process and report what the student's code did.
 
-`Sandbox.run` sends each probe's source to the worker, which defines it next to the student's
+`StudentProcess.run` sends each probe's source to the student's process, which defines it next to the student's
 functions; so a probe imports what it needs itself, finds the student's functions in
 `globals()`, and returns plain data (tensors, numbers, lists, dicts). Probes judge nothing:
 the checks compare what they return with the reference, in the grader's process.

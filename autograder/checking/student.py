@@ -7,9 +7,10 @@ from typing import Any
 
 import torch
 
-from . import probes, reference
-from .feedback import CheckFailed
-from .sandbox import Sandbox, StudentError, StudentException
+from ..checks import reference
+from ..isolation import probes
+from ..isolation.student_process import StudentError, StudentException, StudentProcess
+from .verdicts import CheckFailed
 
 _TRAINING_HINT = ("训练循环只调用你的四个函数: 先让 data_iter、linreg、squared_loss、sgd 各自的检查都通过, "
                   "出错的单元格和行号见上.")
@@ -24,10 +25,10 @@ _HINTS = {
 
 
 class Student:
-    """Calls into the student's functions, through the sandbox, phrased for feedback."""
+    """Calls into the student's functions, through their process, phrased for feedback: the one wrapper for student calls."""
 
-    def __init__(self, sandbox: Sandbox):
-        self.sandbox = sandbox
+    def __init__(self, process: StudentProcess):
+        self.process = process
 
     def call(self, fn_name: str, args: list, called: str, **options: Any) -> dict:
         """`probes.call` on `fn_name`; `called` is how the call is shown to the student, e.g. 'linreg(X, w, b)'."""
@@ -86,15 +87,15 @@ class Student:
 
     def _timed(self, fn_name: str | None, called: str, probe: Any, *args: Any, hint: str | None = None,
                **options: Any) -> tuple[Any, float]:
-        """`Sandbox.timed`, with whatever goes wrong explained to the student as a failed check."""
+        """`StudentProcess.timed`, with whatever goes wrong explained to the student as a failed check."""
         try:
-            return self.sandbox.timed(probe, *args, **options)
+            return self.process.timed(probe, *args, **options)
         except StudentError as error:
             raise CheckFailed(self._explain(fn_name, called, error, hint)) from None
 
     def _explain(self, fn_name: str | None, called: str, error: StudentError, hint: str | None = None) -> str:
-        broken = self.sandbox.load_errors.get(fn_name) if fn_name else None
-        if broken is not None and fn_name not in self.sandbox.functions:
+        broken = self.process.load_errors.get(fn_name) if fn_name else None
+        if broken is not None and fn_name not in self.process.functions:
             return (f"单元格 `{fn_name}` 无法运行 (the cell raised {broken.type}), 所以 {fn_name} 没有被定义:\n"
                     f"  {broken}\n提示 (hint): 修正这个单元格, 然后从头运行整个 notebook 确认没有错误.")
         message = f"调用 (called) {called} 时出错:\n  {error}"

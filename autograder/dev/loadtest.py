@@ -20,8 +20,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import course
-from .course import ASSIGNMENT, NOTEBOOK
+from ..assignment import NAME as ASSIGNMENT
+from ..assignment import NOTEBOOK, find_cell
+from ..course import commands, gradebook
+from ..errors import CourseError
 from .examples import LINREG_LOOPS, LOSS_LOOPS, SPEED_EXAMPLES, Example
 
 FUNCTIONS = {"linreg": ("test_linreg_is_vectorized", LINREG_LOOPS), "squared_loss": ("test_squared_loss_is_vectorized", LOSS_LOOPS)}
@@ -65,18 +67,18 @@ def busy(count: int, seconds: float) -> Iterator[None]:
 
 def grade(root: Path, workers: int, busy_processes: int, settings: str = "", seconds: float = 900) -> tuple[list[Verdict], subprocess.CompletedProcess]:
     """Grade the speed examples in a new course under `root` while the machine is kept busy; every verdict, and the run."""
-    root = course.new_course(root, settings)
-    course.nbgrader(root, "generate_assignment", ASSIGNMENT)
+    root = commands.new_course(root, settings)
+    commands.nbgrader(root, "generate_assignment", ASSIGNMENT)
     for example in SPEED_EXAMPLES:
-        course.submit(root, example.name, example.write(root / "notebooks" / f"{example.name}.ipynb"))
+        commands.submit(root, example.name, example.write(root / "notebooks" / f"{example.name}.ipynb"))
     with busy(busy_processes, seconds):
         done = subprocess.run([sys.executable, "-m", "autograder", "grade", ASSIGNMENT, "--workers", str(workers)],
-                              cwd=root, env=course.environment(), capture_output=True, text=True, timeout=seconds)
+                              cwd=root, env=commands.environment(), capture_output=True, text=True, timeout=seconds)
     verdicts = []
     for example in SPEED_EXAMPLES:
         try:
-            scores = course.scores(root, example.name)
-        except course.CourseError:  # not graded: its verdicts are None
+            scores = gradebook.scores(root, example.name)
+        except CourseError:  # not graded: its verdicts are None
             scores = {}
         part = scores.get("test_vectorized")
         checks = {check["name"]: check["passed"] for check in part.checks} if part else {}
@@ -92,10 +94,8 @@ def visible_output(path: Path) -> str:
     """What the test_vectorized cell of a graded notebook printed."""
     if not path.is_file():
         return ""
-    for cell in json.loads(path.read_text())["cells"]:
-        if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") == "test_vectorized":
-            return "".join("".join(output.get("text", "")) for output in cell.get("outputs", []) if output.get("output_type") == "stream")
-    return ""
+    cell = find_cell(json.loads(path.read_text()), "test_vectorized")
+    return "".join("".join(output.get("text", "")) for output in cell.get("outputs", []) if output.get("output_type") == "stream")
 
 
 def summary(verdicts: list[Verdict]) -> list[str]:

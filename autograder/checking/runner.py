@@ -3,24 +3,27 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from .errors import GraderError
-from .feedback import CheckFailed
-from .notebook import Submission
+from .. import paths
+from ..checks import reference
+from ..errors import GraderError
+from ..isolation.student_process import StudentProcess
+from ..settings import CheckLimits
+from ..submission.notebook import Submission
 from .results import CheckResult, PartResult
-from .sandbox import Limits, Sandbox
+from .verdicts import CheckFailed
 
-CHECKS = Path(__file__).with_name("checks")
 GRADER = pytest.StashKey["Grader"]()
 
 
 class Grader:
-    """The pytest plugin that hands the checks their sandbox and collects each check's outcome."""
+    """The pytest plugin that hands the checks the student's process and collects each check's outcome."""
 
-    def __init__(self, sandbox: Sandbox, trained: dict | None):
-        self.sandbox = sandbox
+    def __init__(self, process: StudentProcess, trained: dict | None):
+        self.process = process
         self.trained = trained
         self.parts: dict[str, PartResult] = {}
         self.grader_errors: list[str] = []
@@ -62,16 +65,31 @@ def _last_line(text: str) -> str:
     return lines[-1][:300] if lines else "no reason given"
 
 
-def run_checks(submission: Submission, limits: Limits | None = None, parts: list[str] | None = None,
-               course_root: Path | None = None, checks: Path = CHECKS) -> dict[str, PartResult]:
+def student_process(submission: Submission, limits: CheckLimits | None = None, course_root: Path | None = None) -> StudentProcess:
+    """The student's process for a submission: its cells, beside the globals the notebook defines before them."""
+    return StudentProcess(submission.cells, decoys=notebook_globals(), limits=limits or CheckLimits(), course_root=course_root)
+
+
+def notebook_globals() -> dict[str, Any]:
+    """The globals the notebook defines before training, so that code leaning on them runs (and is caught)."""
+    reference.seed_everything(99)
+    features, labels = reference.synthetic_data(reference.TRUE_W, reference.TRUE_B, reference.NUM_EXAMPLES)
+    w, b = (value.detach() for value in reference.init_params(len(reference.TRUE_W)))
+    return {"num_inputs": len(reference.TRUE_W), "num_examples": reference.NUM_EXAMPLES, "true_w": list(reference.TRUE_W),
+            "true_b": reference.TRUE_B, "features": features, "labels": labels, "w": w, "b": b,
+            "lr": reference.LR, "num_epochs": reference.NUM_EPOCHS, "batch_size": reference.BATCH_SIZE}
+
+
+def run_checks(submission: Submission, limits: CheckLimits | None = None, parts: list[str] | None = None,
+               course_root: Path | None = None, checks: Path = paths.CHECKS) -> dict[str, PartResult]:
     """Grade one submission: {grade_id: PartResult} for every module under checks/ (or just `parts`).
 
     `course_root` is the course folder being graded, which the student's process sees read-only;
     `checks` the folder of the check modules. Raises GraderError when the checks themselves failed (not the student): then nothing is a grade.
     """
     paths = [str(checks / f"{part}.py") for part in parts] if parts else [str(checks)]
-    with submission.sandbox(limits, course_root) as sandbox:
-        grader = Grader(sandbox, submission.trained)
+    with student_process(submission, limits, course_root) as process:
+        grader = Grader(process, submission.trained)
         status = pytest.main([*paths, "-p", "no:cacheprovider", "-p", "no:terminal", "-W", "ignore"], plugins=[grader])
     # 0: every check passed, 1: some failed; anything else (a collection error, an internal error, no checks) is the grader's.
     if status not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED) and not grader.grader_errors:

@@ -1,4 +1,4 @@
-"""The work a grading worker does for the batch grader: execute one sanitized notebook and run its hidden checks.
+"""The work a batch worker does for the batch grader: execute one sanitized notebook and run its hidden checks.
 
 A `Job` carries everything by value (the notebook as nbgrader sanitized it, the files of the folder it
 runs in, the course's configuration), so that a worker needs no access to the course: a process of
@@ -21,7 +21,7 @@ import nbformat
 from nbgrader.utils import setenv
 from traitlets.config import Config
 
-from .errors import GraderError
+from ..errors import GraderError
 
 
 @dataclass
@@ -98,7 +98,7 @@ def worker_ready() -> None:
     Library notices written to the terminal would scroll the progress bar away; the worker's own errors
     travel back in its `Outcome`.
     """
-    from . import execute, preprocessor  # noqa: F401
+    from .. import pipeline  # noqa: F401
 
     # Ctrl-C is the coordinator's to handle: it stops the run, and these processes with it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)

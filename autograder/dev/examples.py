@@ -14,11 +14,8 @@ from pathlib import Path
 
 import nbformat
 
-from . import reference
-
-ROOT = Path(__file__).resolve().parent.parent
-RELEASE = ROOT / "release" / "linear_regression" / "linear_regression.ipynb"
-BLANKS = ("data_iter", "linreg", "squared_loss", "sgd")
+from ..assignment import BLANKS, RELEASE_NOTEBOOK, grade_id
+from ..checks import reference
 
 
 def source(name: str) -> str:
@@ -42,15 +39,14 @@ class Example:
     answers: dict[str, str] = field(default_factory=dict)
     description: str = ""
 
-    def notebook(self, release: Path = RELEASE) -> nbformat.NotebookNode:
+    def notebook(self, release: Path = RELEASE_NOTEBOOK) -> nbformat.NotebookNode:
         nb = nbformat.read(release, as_version=4)
         for cell in nb.cells:
-            cell_id = cell.metadata.get("nbgrader", {}).get("grade_id")
-            if cell_id in self.answers:
-                cell.source = self.answers[cell_id]
+            if grade_id(cell) in self.answers:
+                cell.source = self.answers[grade_id(cell)]
         return nb
 
-    def write(self, path: Path, release: Path = RELEASE) -> Path:
+    def write(self, path: Path, release: Path = RELEASE_NOTEBOOK) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(self.notebook(release), path)
         return path

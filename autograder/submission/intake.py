@@ -24,22 +24,12 @@ import stat
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from nbformat.v4 import new_output
 from nbgrader.coursedir import CourseDirectory
-from nbgrader.preprocessors import NbGraderPreprocessor
-from traitlets import Int
-from traitlets.config import Config, Configurable
+from traitlets.config import Config
 
-from . import words
-
-
-class Intake(Configurable):
-    """The limits on what a submission folder may hold."""
-
-    max_file_bytes = Int(20 << 20, help="Files of a submission larger than this are left out; a notebook larger than this is not graded.").tag(config=True)
-    max_files = Int(500, help="A folder of a submission with more files than this is left out (the submission's own folder: not graded).").tag(config=True)
+from .. import words
+from ..settings import Intake
 
 
 @dataclass
@@ -185,20 +175,3 @@ def _notebooks(coursedir: CourseDirectory, assignment: str) -> list[str]:
     """The notebooks of an assignment, as its source folder has them."""
     source = Path(coursedir.format_path(coursedir.source_directory, ".", assignment))
     return sorted(path.stem for path in source.glob("*.ipynb"))
-
-
-class NoteLeftOut(NbGraderPreprocessor):
-    """Tell the student, in the graded notebook (and so in the feedback), what of their folder was left out."""
-
-    def preprocess(self, nb: Any, resources: dict) -> tuple[Any, dict]:
-        coursedir = CourseDirectory(config=self.config)
-        info = resources["nbgrader"]
-        folder = Path(coursedir.format_path(coursedir.submitted_directory, info["student"], info["assignment"]))
-        screened = screen(folder, [info["notebook"]], coursedir.ignore, Intake(config=self.config))
-        first = next((cell for cell in nb.cells if cell.cell_type == "code"), None)
-        if screened.left_out and first is not None:
-            entries = "\n".join(f"  {name}: {why}" for name, why in sorted(screened.left_out.items()))
-            first.outputs.insert(0, new_output("stream", name="stdout", text=words.say("intake.note", entries=entries)))
-            for name, why in screened.left_out.items():
-                self.log.warning("%s: %s: %s", info["student"], name, why)
-        return nb, resources

@@ -1,6 +1,7 @@
 """The grader's side of the student's process: start it, send it work, survive whatever it does.
 
-Every call into student code goes through `Sandbox.run`, which returns the value or raises a
+The student's process runs `student_side.py` in a jail, with the student's cells loaded; it answers
+requests over a pipe with plain data. Every call into student code goes through `StudentProcess.run`, which returns the value or raises a
 `StudentError` (the code raised, ran out of time, or took its process down). A crash or a timeout
 ends the process: the rest of that check fails at once with the same reason, the next check
 starts a fresh process, and a part whose time budget is spent fails its remaining checks at once.
@@ -26,15 +27,12 @@ from typing import Any
 
 import torch
 
+from .. import paths, words
+from ..errors import GraderError
+from ..settings import CheckLimits
 from . import clock, jail
-from .errors import GraderError
 
-WORKER = Path(__file__).with_name("worker.py")
 _HEADER = struct.Struct("<Q")
-_MAX_ANSWER = 64 << 20
-_MAX_ELEMENTS = 4_000_000
-_MAX_TEXT = 20_000
-_MAX_ITEMS = 200_000
 
 
 class StudentError(Exception):
@@ -61,37 +59,14 @@ class StudentCrash(StudentError):
 
 
 @dataclass
-class Limits:
-    """How much one part of the grading may cost.
-
-    Times are CPU seconds of the student's processes (`clock`), so that a busy machine does not
-    make a correct answer run out of time; by the clock, a call or a part may last `wall_factor`
-    times as long, which ends code that sleeps or blocks and so uses no CPU.
-    """
-
-    call_seconds: float = 20.0
-    """The most CPU time one call into student code may use."""
-    part_seconds: float = 60.0
-    """The most CPU time all calls of one part may use together."""
-    memory_bytes: int = 4 << 30
-    """The address space of the student's process."""
-    wall_factor: float = 3.0
-    """How many times its CPU limit a call or a part may last by the clock."""
-    max_processes: int = 256
-    """The most processes and threads the student's process may have at once."""
-    start_seconds: float = 120.0
-    """How long the student's process may take to start (import torch) before the grader gives up: the grader's cost, not the student's."""
-
-
-@dataclass
-class Sandbox:
-    """One student's code, loaded in a separate process that is restarted after a crash."""
+class StudentProcess:
+    """One student's code, loaded in a separate, jailed process that is restarted after a crash."""
 
     cells: list[tuple[str, str]]
     """(grade_id, source) of the student's cells, run in order at start."""
     decoys: dict[str, Any] = field(default_factory=dict)
     """Notebook globals defined before the cells, so that code which leans on them still runs."""
-    limits: Limits = field(default_factory=Limits)
+    limits: CheckLimits = field(default_factory=CheckLimits)
     blocked: tuple[str, ...] = ("autograder",)
     """Packages the student's code may not import."""
     course_root: Path | None = None
@@ -129,7 +104,7 @@ class Sandbox:
         if self._failure is not None:
             raise self._failure
         if self._part_used >= self.limits.part_seconds or time.monotonic() >= self._part_deadline:
-            raise StudentTimeout(f"这一部分的检查用完了时间 ({self.limits.part_seconds:g} 秒, part time limit): 你的代码太慢或陷入了死循环")
+            raise StudentTimeout(words.say("process.part_timeout", seconds=self.limits.part_seconds))
         if self._process is None:
             self._start()
         source = "\n\n".join(map(_source, (*helpers, probe)))
@@ -148,7 +123,7 @@ class Sandbox:
             self._tmp.cleanup()
             self._tmp = None
 
-    def __enter__(self) -> Sandbox:
+    def __enter__(self) -> StudentProcess:
         return self
 
     def __exit__(self, *exc_info: Any) -> None:
@@ -164,7 +139,7 @@ class Sandbox:
         _greeted(self._process, self.limits.start_seconds)
         answer, _ = self._ask({"op": "load", "cells": self.cells, "decoys": self.decoys, "blocked": list(self.blocked)})
         if not answer["ok"]:
-            raise StudentCrash(f"无法载入你的代码单元 (cells could not be loaded): {answer['error']['message']}")
+            raise StudentCrash(words.say("process.not_loaded", error=answer["error"]["message"]))
         self.load_errors = {name: StudentException(error) for name, error in answer["value"]["errors"].items()}
         self.functions = answer["value"]["functions"]
 
@@ -174,8 +149,8 @@ class Sandbox:
                          self.limits.wall_factor, self._part_deadline)
         try:
             _send(self._process.stdin, request, budget)
-            answer = _receive(self._process.stdout, budget)
-            _check_answer(answer)
+            answer = _receive(self._process.stdout, budget, self.limits)
+            _check_answer(answer, self.limits)
             return answer, budget.used()
         except StudentError as error:
             self._fail(error)
@@ -201,10 +176,10 @@ def _source(helper: Helper) -> str:
     return inspect.getsource(helper)
 
 
-def _jail(limits: Limits, course_root: Path | None) -> jail.Jail:
+def _jail(limits: CheckLimits, course_root: Path | None) -> jail.Jail:
     """The jail of the student's process."""
     return jail.Jail(hide=jail.course_secrets(*([course_root] if course_root else [])), memory_bytes=limits.memory_bytes,
-                     processes=limits.max_processes)
+                     processes=limits.max_processes, scratch_bytes=limits.scratch_bytes)
 
 
 def _spawn(where: jail.Jail, folder: str) -> subprocess.Popen:
@@ -214,8 +189,8 @@ def _spawn(where: jail.Jail, folder: str) -> subprocess.Popen:
     sends its own stderr (and the student's) to /dev/null once it has started.
     """
     log = tempfile.TemporaryFile()
-    # The worker's source goes on the command line: its folder is hidden from the jail.
-    command = where.wrap([sys.executable, "-I", "-c", WORKER.read_text()])
+    # This script goes on the command line: its folder is hidden from the jail.
+    command = where.wrap([sys.executable, "-I", "-c", paths.STUDENT_SIDE.read_text()])
     # A session of its own, so that kill(0, ...) from the student's code cannot reach the grader's process group.
     process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log,
                                cwd=folder, start_new_session=True)
@@ -227,12 +202,12 @@ _SPARE: list[tuple[tuple, subprocess.Popen, tempfile.TemporaryDirectory]] = []
 """At most one process started ahead of time: (what its jail is made of, the process, its folder)."""
 
 
-def _spare_key(limits: Limits, course_root: Path | None) -> tuple:
-    return limits.memory_bytes, limits.max_processes, str(course_root)
+def _spare_key(limits: CheckLimits, course_root: Path | None) -> tuple:
+    return limits.memory_bytes, limits.max_processes, limits.scratch_bytes, str(course_root)
 
 
-def prestart(limits: Limits, course_root: Path | None = None) -> None:
-    """Start the process for the next Sandbox with these limits now, so that it has imported torch when it is needed.
+def prestart(limits: CheckLimits, course_root: Path | None = None) -> None:
+    """Start the process for the next StudentProcess with these limits now, so that it has imported torch when it is needed.
 
     The student's kernel runs meanwhile: the checks that follow it then do not wait for a second torch import.
     """
@@ -280,10 +255,10 @@ def _crash_reason(process: subprocess.Popen | None) -> str:
         except subprocess.TimeoutExpired:
             code = None
     if code is not None and code < 0:
-        return f"运行你代码的进程被信号 {-code} 终止 (killed by signal {-code}: 例如段错误 segfault 或内存用尽)"
+        return words.say("process.killed", signal=-code)
     if code is not None:
-        return f"运行你代码的进程以状态 {code} 退出 (exited: 例如调用了 os._exit 或崩溃)"
-    return "运行你代码的进程停止了响应 (stopped answering)"
+        return words.say("process.exited", status=code)
+    return words.say("process.stopped_answering")
 
 
 class _Budget:
@@ -306,7 +281,7 @@ class _Budget:
             self._used = clock.elapsed(self.start, clock.cpu_seconds(self.pid))
             left = self.deadline - time.monotonic()
             if left <= 0 or self._used >= self.cpu:
-                raise StudentTimeout("你的代码超时 (timed out): 可能是死循环 (endless loop), 或者运行太慢")
+                raise StudentTimeout(words.say("process.call_timeout"))
             # Look at the CPU time again at least four times a second while the student's code runs.
             if selector.select(min(left, self.cpu - self._used, 0.25)):
                 self._used = clock.elapsed(self.start, clock.cpu_seconds(self.pid))
@@ -317,7 +292,7 @@ def _greeted(process: subprocess.Popen, seconds: float) -> None:
     """Wait for the student's process to say it has started (before any student code runs): if it does not,
     the jail or the process itself could not be set up, which is the grader's failure, not the student's."""
     try:
-        hello = _receive(process.stdout, _Budget(process.pid, seconds, 1.0))
+        hello = _receive(process.stdout, _Budget(process.pid, seconds, 1.0), CheckLimits())
     except (StudentError, EOFError, OSError, RuntimeError, ValueError) as error:
         raise GraderError(f"the student's process did not start ({_crash_reason(process)}, {type(error).__name__})"
                           f"{_last_line(process)}") from None
@@ -352,32 +327,33 @@ def _send(stream, message: Any, budget: _Budget) -> None:
                 continue
 
 
-def _check_answer(value: Any, depth: int = 0) -> None:
+def _check_answer(value: Any, limits: CheckLimits, depth: int = 0) -> None:
     """Refuse an answer the grader could choke on: it may have been forged by the student's code."""
     if depth > 8:
-        raise StudentCrash("你的代码返回的结果嵌套太深 (nested too deeply)")
+        raise StudentCrash(words.say("answer.too_deep"))
     if isinstance(value, torch.Tensor):
-        if type(value) is not torch.Tensor or value.layout != torch.strided or not value.is_contiguous() or value.numel() > _MAX_ELEMENTS:
-            raise StudentCrash(f"你的代码返回的张量不合要求 (形状 {tuple(value.shape)}): 过大, 或不是普通的连续张量")
+        if (type(value) is not torch.Tensor or value.layout != torch.strided or not value.is_contiguous()
+                or value.numel() > limits.max_elements):
+            raise StudentCrash(words.say("answer.bad_tensor", shape=tuple(value.shape)))
     elif isinstance(value, str):
-        if len(value) > _MAX_TEXT:
-            raise StudentCrash(f"你的代码返回的字符串过长 ({len(value)} 个字符)")
+        if len(value) > limits.max_text:
+            raise StudentCrash(words.say("answer.long_text", length=len(value)))
     elif isinstance(value, dict):
         for item in value.values():
-            _check_answer(item, depth + 1)
+            _check_answer(item, limits, depth + 1)
     elif isinstance(value, (list, tuple)):
-        if len(value) > _MAX_ITEMS:
-            raise StudentCrash(f"你的代码返回的结果项数过多 ({len(value)})")
+        if len(value) > limits.max_items:
+            raise StudentCrash(words.say("answer.many_items", length=len(value)))
         for item in value:
-            _check_answer(item, depth + 1)
+            _check_answer(item, limits, depth + 1)
 
 
-def _receive(stream, budget: _Budget) -> dict:
+def _receive(stream, budget: _Budget, limits: CheckLimits) -> dict:
     fd = stream.fileno()
     header = _read(fd, _HEADER.size, budget)
     (size,) = _HEADER.unpack(header)
-    if size > _MAX_ANSWER:
-        raise StudentCrash(f"你的代码返回的结果过大 ({size} 字节)")
+    if size > limits.max_answer_bytes:
+        raise StudentCrash(words.say("answer.too_large", size=size))
     payload = _read(fd, size, budget)
     return torch.load(io.BytesIO(payload), weights_only=True)
 

@@ -1,0 +1,55 @@
+"""Driving real nbgrader on a course folder, as an instructor would.
+
+Every step runs `python -m nbgrader` as a subprocess in the course folder, with this environment's
+`bin/` on PATH (nbgrader runs `alembic` from there, also when this Python was started unactivated).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from .. import paths
+from ..assignment import NAME, NOTEBOOK
+from ..errors import CourseError
+
+
+def environment() -> dict[str, str]:
+    """os.environ with this interpreter's bin/ first on PATH, activated or not."""
+    env = dict(os.environ)
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+    return env
+
+
+def nbgrader(root: Path, *args: str) -> str:
+    """Run `nbgrader ARGS` in the course folder `root`; its log, or CourseError with the first error line."""
+    done = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=root, env=environment(),
+                          capture_output=True, text=True)
+    log = done.stdout + done.stderr
+    if done.returncode != 0:
+        errors = [line for line in log.splitlines() if "ERROR" in line or "Error" in line] or log.splitlines()[-1:]
+        raise CourseError(f"nbgrader {args[0]} failed: {errors[0].strip() if errors else 'exit ' + str(done.returncode)}")
+    return log
+
+
+def new_course(folder: Path, settings: str = "") -> Path:
+    """A course folder with this repository's configuration and source, for grading outside it.
+
+    `settings` are lines of nbgrader configuration added after the repository's own.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    config = paths.CONFIG.read_text()
+    (folder / "nbgrader_config.py").write_text(config + ("\n" + settings + "\n" if settings else ""))
+    shutil.copytree(paths.SOURCE, folder / "source", dirs_exist_ok=True)
+    return folder
+
+
+def submit(root: Path, student: str, notebook: Path) -> Path:
+    """Put a notebook where nbgrader expects the student's submission."""
+    target = root / "submitted" / student / NAME / f"{NOTEBOOK}.ipynb"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(notebook, target)
+    return target
