@@ -61,9 +61,10 @@ class Student:
         least of `rounds` turns counts, for each.
         """
         name = f"yardstick_{fn_name}"
+        self._run(fn_name, called, probes.keep, "timed", args)
 
         def measure(each: str, times: int) -> float:
-            return self._timed(fn_name, called, probes.repeat, each, args, times, helpers=((name, yardstick),))[1]
+            return self._timed(fn_name, called, probes.repeat, each, "timed", times, helpers=((name, yardstick),))[1]
 
         for each in (name, fn_name):
             measure(each, 1)  # a warm-up: the first call allocates

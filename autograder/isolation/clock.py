@@ -38,11 +38,7 @@ def cpu_seconds(pid: int) -> Reading:
     """The CPU seconds used so far by process `pid` and every process under it (the student's jail, whole)."""
     if not available():
         return {0: time.perf_counter()}
-    try:
-        root = psutil.Process(pid)
-        pids = [pid, *(child.pid for child in root.children(recursive=True))]
-    except psutil.Error:
-        pids = [pid]
+    pids = _tree(pid)
     reading = {}
     for each in pids:
         try:
@@ -50,6 +46,28 @@ def cpu_seconds(pid: int) -> Reading:
         except OSError:  # it ended meanwhile
             pass
     return reading
+
+
+def _tree(pid: int) -> list[int]:
+    """`pid` and its descendants, from the kernel's lists of each task's children (a walk of the tree, not of /proc)."""
+    found, queue = [], [pid]
+    while queue:
+        each = queue.pop()
+        found.append(each)
+        try:
+            tasks = os.listdir(f"/proc/{each}/task")
+        except OSError:
+            continue
+        for task in tasks:
+            try:
+                queue += [int(child) for child in open(f"/proc/{each}/task/{task}/children").read().split()]
+            except OSError:
+                if each == pid:  # no children lists (an older kernel): psutil walks all of /proc instead
+                    try:
+                        return [pid, *(child.pid for child in psutil.Process(pid).children(recursive=True))]
+                    except psutil.Error:
+                        return [pid]
+    return found
 
 
 def elapsed(before: Reading, after: Reading) -> float:

@@ -37,7 +37,7 @@ from traitlets.config import Config
 from .. import paths, settings
 from ..settings import ProcessLimits
 
-_SCRIPT = """
+SCRIPT = """
 set -e
 # Lists of paths come one per line: a path may hold spaces, quotes or any character but a newline.
 IFS='
@@ -80,6 +80,8 @@ cd /tmp/work
 mount -o remount,bind,ro "$host" 2>/dev/null || true
 # Writable homes for IPython and matplotlib (its font cache copied, not rebuilt at every start).
 cp -r "$JAIL_MPL_CACHE" /tmp/matplotlib 2>/dev/null || mkdir -p /tmp/matplotlib
+# Without a command, only the mounts: a process forked from the warm template goes on from here.
+[ $# -eq 0 ] && exit 0
 # Not exec: this shell stays the namespace's init (PID 1), which ignores signals from inside it, so
 # that the student's process is an ordinary one and dies at once of whatever it sends itself.
 # Its environment is the fixed one, nothing of the grader's (nor the JAIL_ variables above).
@@ -168,8 +170,15 @@ class Jail:
             shutil.rmtree(self._home, ignore_errors=True)
             self._home = None
 
+    def layout(self) -> tuple[dict[str, str], str, int]:
+        """For a process forked from the warm template, which lays the jail out itself: the mount script's
+        variables, its pids cgroup ('' where none can be made), and its RLIMIT_NPROC (0: none)."""
+        self._join_group()
+        nproc = self.processes if self._group is None and os.geteuid() != 0 else 0
+        return self._variables(), str(self._group or ""), nproc
+
     def _jailed(self, command: list[str], join: list[str] = ()) -> list[str]:
-        return ["env", "-i", *_assignments(self._variables()), *join, *_unshare(), "sh", "-c", _SCRIPT, "jail", *command]
+        return ["env", "-i", *_assignments(self._variables()), *join, *_unshare(), "sh", "-c", SCRIPT, "jail", *command]
 
     def _variables(self) -> dict[str, str]:
         hidden = [h for h in dict.fromkeys(Path(p).resolve() for p in self.hide) if h.exists()]

@@ -11,6 +11,7 @@ So a crash costs only the checks that meet it, and an endless loop at most one b
 from __future__ import annotations
 
 import atexit
+import functools
 import inspect
 import io
 import os
@@ -30,7 +31,7 @@ import torch
 from .. import paths, words
 from ..errors import GraderError
 from ..settings import CheckLimits
-from . import clock, jail
+from . import clock, jail, template
 
 _HEADER = struct.Struct("<Q")
 
@@ -151,7 +152,7 @@ class StudentProcess:
             _send(self._process.stdin, request, budget)
             answer = _receive(self._process.stdout, budget, self.limits)
             _check_answer(answer, self.limits)
-            return answer, budget.used()
+            return answer, budget.finish()
         except StudentError as error:
             self._fail(error)
         except Exception:  # a dead process, or an answer forged by the student's code: either way, no answer
@@ -168,6 +169,7 @@ class StudentProcess:
 Helper = Callable | tuple[str, Callable]
 
 
+@functools.cache
 def _source(helper: Helper) -> str:
     """The source of a function to define in the student's process, renamed where a name is given."""
     if isinstance(helper, tuple):
@@ -182,18 +184,30 @@ def _jail(limits: CheckLimits, course_root: Path | None) -> jail.Jail:
                      processes=limits.max_processes, scratch_bytes=limits.scratch_bytes)
 
 
-def _spawn(where: jail.Jail, folder: str) -> subprocess.Popen:
-    """Start the student's process in `folder`, in its jail, talking through its stdin and stdout.
+def _spawn(where: jail.Jail, folder: str) -> subprocess.Popen | template.Child:
+    """Start the student's process in `folder`, in its jail, talking through its stdin and stdout: forked from
+    the warm template, or a cold `python -I` where there is none.
 
     Its stderr goes to a file of the grader's, which says why a jail could not be set up; the process
     sends its own stderr (and the student's) to /dev/null once it has started.
     """
     log = tempfile.TemporaryFile()
-    # This script goes on the command line: its folder is hidden from the jail.
-    command = where.wrap([sys.executable, "-I", "-c", paths.STUDENT_SIDE.read_text()])
-    # A session of its own, so that kill(0, ...) from the student's code cannot reach the grader's process group.
-    process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log,
-                               cwd=folder, start_new_session=True)
+    warm = template.get()
+    if warm is not None:
+        requests_r, requests_w = os.pipe()
+        answers_r, answers_w = os.pipe()
+        try:
+            process = warm.spawn("student", where, folder, log.fileno(), requests=requests_r, answers=answers_w)
+        finally:
+            os.close(requests_r)
+            os.close(answers_w)
+        process.stdin, process.stdout = os.fdopen(requests_w, "wb"), os.fdopen(answers_r, "rb")
+    else:
+        # This script goes on the command line: its folder is hidden from the jail.
+        command = where.wrap([sys.executable, "-I", "-c", paths.STUDENT_SIDE.read_text()])
+        # A session of its own, so that kill(0, ...) from the student's code cannot reach the grader's process group.
+        process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log,
+                                   cwd=folder, start_new_session=True)
     process.start_log, process.jail = log, where
     return process
 
@@ -211,6 +225,8 @@ def prestart(limits: CheckLimits, course_root: Path | None = None) -> None:
 
     The student's kernel runs meanwhile: the checks that follow it then do not wait for a second torch import.
     """
+    if template.get() is not None:  # a forked process is ready in a tenth of a second: nothing to start ahead
+        return
     key = _spare_key(limits, course_root)
     if _SPARE and _SPARE[0][0] == key:
         return
@@ -265,26 +281,35 @@ class _Budget:
     """How long one call may still run: `cpu` CPU seconds of the student's processes, and `wall_factor`
     times that by the clock (but never past `deadline`, the part's end by the clock)."""
 
+    LOOK = 0.25
+    """How often the CPU time is read while a call runs (reading it walks the student's process tree)."""
+
     def __init__(self, pid: int, cpu: float, wall_factor: float, deadline: float = float("inf")):
         self.pid, self.cpu = pid, max(cpu, 0.0)
         self.start = clock.cpu_seconds(pid)
         self.deadline = min(time.monotonic() + self.cpu * wall_factor, deadline)
         self._used = 0.0
+        self._looked = time.monotonic()
 
     def used(self) -> float:
-        """CPU seconds used since the call began (as of the last look, once the call is over)."""
+        """CPU seconds used since the call began, as of the last look."""
+        return self._used
+
+    def finish(self) -> float:
+        """CPU seconds the call used, read now that it is over."""
+        self._used = clock.elapsed(self.start, clock.cpu_seconds(self.pid))
         return self._used
 
     def wait(self, selector: selectors.BaseSelector) -> None:
         """Block until the pipe is ready, or raise StudentTimeout when either budget is spent."""
         while True:
-            self._used = clock.elapsed(self.start, clock.cpu_seconds(self.pid))
-            left = self.deadline - time.monotonic()
-            if left <= 0 or self._used >= self.cpu:
-                raise StudentTimeout(words.say("process.call_timeout"))
-            # Look at the CPU time again at least four times a second while the student's code runs.
-            if selector.select(min(left, self.cpu - self._used, 0.25)):
+            now = time.monotonic()
+            if now - self._looked >= self.LOOK:
+                self._looked = now
                 self._used = clock.elapsed(self.start, clock.cpu_seconds(self.pid))
+            if now >= self.deadline or self._used >= self.cpu:
+                raise StudentTimeout(words.say("process.call_timeout"))
+            if selector.select(min(self.deadline - now, self.LOOK)):
                 return
 
 

@@ -132,6 +132,8 @@ def load(namespace: dict, cells, decoys: dict, blocked) -> dict:
 
 
 _BUILTINS = builtins.__dict__.copy()
+_KEPT: dict = {}
+"""Values a probe keeps for later probes (`kept`), so that large inputs cross the pipe once."""
 
 
 def run(namespace: dict, source: str, name: str, args, kwargs, seed: int):
@@ -140,7 +142,7 @@ def run(namespace: dict, source: str, name: str, args, kwargs, seed: int):
     The probe sees the real builtins and torch, and of the student's names only their functions:
     a student's variable called `sum` or `iter` must not change what the probe does.
     """
-    scope = {"__builtins__": _BUILTINS, "torch": torch}
+    scope = {"__builtins__": _BUILTINS, "torch": torch, "kept": _KEPT}
     scope.update((key, value) for key, value in namespace.items()
                  if isinstance(value, types.FunctionType) and key not in _BUILTINS and key != "torch")
     exec(compile(source, f"<probe {name}>", "exec"), scope)

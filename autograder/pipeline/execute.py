@@ -26,7 +26,7 @@ from traitlets import Bool, Int
 
 from .. import settings, words
 from ..errors import GraderError, forget_new_submission
-from ..isolation import jail, student_process
+from ..isolation import jail, student_process, template
 from ..settings import KernelLimits
 
 
@@ -53,11 +53,22 @@ class JailedKernelManager(AsyncKernelManager, KernelLimits):
         return self._jail.wrap(super().format_kernel_cmd(extra_arguments))
 
     async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
-        # ipykernel's start-up notices ("To connect another client...") would otherwise land on the grader's
-        # stdout, in its JSON or its progress bar; what the student's cells print reaches the notebook anyway.
-        kw.setdefault("stdout", subprocess.DEVNULL)
-        kw.setdefault("stderr", subprocess.DEVNULL)
-        await super()._async_launch_kernel(kernel_cmd, **kw)
+        warm = template.get()
+        if warm is None:
+            # ipykernel's start-up notices ("To connect another client...") would otherwise land on the grader's
+            # stdout, in its JSON or its progress bar; what the student's cells print reaches the notebook anyway.
+            kw.setdefault("stdout", subprocess.DEVNULL)
+            kw.setdefault("stderr", subprocess.DEVNULL)
+            await super()._async_launch_kernel(kernel_cmd, **kw)
+            return
+        cwd = str(kw.get("cwd") or os.getcwd())
+        with open(os.devnull, "wb") as devnull:
+            child = warm.spawn("kernel", self._jail, cwd, devnull.fileno(), connection_file=self.connection_file)
+        # The provisioner signals and waits for the forked kernel as for a process of its own; no process
+        # group to signal (the jail's three processes are one group: the kernel would get each signal twice).
+        provisioner = self.provisioner
+        provisioner.process, provisioner.pid, provisioner.pgid, provisioner.cwd = child, child.pid, None, cwd
+        self._reconcile_connection_info(provisioner.connection_info)
 
     async def _async_cleanup_resources(self, restart: bool = False) -> None:
         await super()._async_cleanup_resources(restart=restart)
