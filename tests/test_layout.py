@@ -142,13 +142,19 @@ def test_a_changed_check_changes_the_grading_digest(tmp_path: Path, monkeypatch:
 
 
 def test_every_sentence_is_in_the_catalogue() -> None:
-    """Is every `words.say(...)` of the package a sentence of the catalogue, and every sentence of the catalogue used?"""
+    """Is every `words.say(...)` of the package a sentence of the catalogue, every hidden check described there
+    (`words.check_description`, by the check's module and name), and every sentence of the catalogue used?"""
     used = set()
     for path in modules().values():
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", "")) == "say" and node.args:
                 if isinstance(node.args[0], ast.Constant):
                     used.add(node.args[0].value)
+    for path in sorted(paths.CHECKS.glob("test_*.py")):
+        for node in ast.parse(path.read_text()).body:
+            if isinstance(node, ast.FunctionDef) and node.name.startswith("test_"):
+                assert words.check_description(path.stem, node.name), f"{path.stem}.{node.name} has no description"
+                used.add(f"check.{path.stem}.{node.name}.description")
     assert used - set(words.CATALOGUE) == set()
     assert set(words.CATALOGUE) - used == set()
 

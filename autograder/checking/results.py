@@ -5,6 +5,8 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass, field
 
+from .. import words
+
 
 @dataclass
 class CheckResult:
@@ -41,7 +43,7 @@ class PartResult:
         return sum(check.points for check in self.checks)
 
     def to_text(self) -> str:
-        lines = [f"隐藏检查 (hidden checks) {self.grade_id}: {_number(self.score)} / {_number(self.possible)} 分"]
+        lines = [self._heading()]
         for check in self.checks:
             mark = "✓" if check.passed else "✗"
             lines.append(f"{mark} [{_number(check.score)}/{_number(check.points)}] {check.description}")
@@ -60,10 +62,12 @@ class PartResult:
                 f"<td style='text-align:left'>{html.escape(check.description)}{message}</td></tr>"
             )
         return (
-            f"<div class='linreg-hidden-checks'><b>隐藏检查 (hidden checks) {html.escape(self.grade_id)}: "
-            f"{_number(self.score)} / {_number(self.possible)} 分</b>"
+            f"<div class='linreg-hidden-checks'><b>{html.escape(self._heading())}</b>"
             f"<table>{''.join(rows)}</table></div>"
         )
+
+    def _heading(self) -> str:
+        return words.say("report.heading", grade_id=self.grade_id, score=_number(self.score), possible=_number(self.possible))
 
 
 def _number(value: float) -> str:

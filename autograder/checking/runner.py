@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from .. import paths
+from .. import paths, words
 from ..checks import reference
 from ..errors import GraderError
 from ..isolation.student_process import StudentProcess
@@ -52,7 +52,7 @@ class Grader:
                 self.grader_errors.append(f"{item.nodeid}: {what}"[:400])
             part.checks.append(CheckResult(
                 name=item.name,
-                description=(item.function.__doc__ or item.name).strip().splitlines()[0],
+                description=words.check_description(grade_id, getattr(item, "originalname", item.name)),
                 points=float(marker.args[0]) if marker else 0.0,
                 passed=report.passed,
                 message="" if report.passed else str(excinfo.value) if excinfo else "",

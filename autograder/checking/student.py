@@ -7,21 +7,11 @@ from typing import Any
 
 import torch
 
+from .. import words
 from ..checks import reference
 from ..isolation import probes
 from ..isolation.student_process import StudentError, StudentException, StudentProcess
 from .verdicts import CheckFailed
-
-_TRAINING_HINT = ("训练循环只调用你的四个函数: 先让 data_iter、linreg、squared_loss、sgd 各自的检查都通过, "
-                  "出错的单元格和行号见上.")
-_MEMORY_HINT = "结果大得放不下: 检查形状 (shape), 例如 (n, 1) 减 (n,) 会广播 (broadcast) 成 (n, n); 先把 y 变成 y_hat 的形状."
-
-_HINTS = {
-    "NotImplementedError": "这个函数还没有实现: 请删掉 `raise NotImplementedError()`, 在单元格里写出你的代码 (fill in the blank).",
-    "NameError": "函数里用到了一个未定义的名字: 函数只应使用它的参数 (use the function's arguments, not notebook globals), 或在单元格中 import 需要的模块.",
-    "RuntimeError": "检查各个张量的形状 (shape) 和 dtype; 原地修改 (in-place) 参数时, 更新不能被 autograd 记录 (torch.no_grad() 或 .data).",
-    "TypeError": "检查函数的参数个数与顺序, 以及返回值的类型.",
-}
 
 
 class Student:
@@ -41,9 +31,9 @@ class Student:
     def train(self, features: torch.Tensor, labels: torch.Tensor, w: torch.Tensor, b: torch.Tensor,
               lr: float, num_epochs: int, batch_size: int, seed: int) -> dict:
         """The reference training loop run with the student's four functions."""
-        called = f"训练循环 (training loop: lr={lr}, num_epochs={num_epochs}, batch_size={batch_size})"
+        called = words.say("student.training_called", lr=lr, num_epochs=num_epochs, batch_size=batch_size)
         return self._run(None, called, probes.train_with_student_functions, features, labels, w, b,
-                         lr, num_epochs, batch_size, seed=seed, helpers=(reference.train,), hint=_TRAINING_HINT)
+                         lr, num_epochs, batch_size, seed=seed, helpers=(reference.train,), hint=words.say("hint.training"))
 
     def operations(self, fn_name: str, args: list, called: str) -> int:
         """How many torch functions and tensor methods one call of the student's `fn_name(*args)` makes."""
@@ -97,14 +87,19 @@ class Student:
     def _explain(self, fn_name: str | None, called: str, error: StudentError, hint: str | None = None) -> str:
         broken = self.process.load_errors.get(fn_name) if fn_name else None
         if broken is not None and fn_name not in self.process.functions:
-            return (f"单元格 `{fn_name}` 无法运行 (the cell raised {broken.type}), 所以 {fn_name} 没有被定义:\n"
-                    f"  {broken}\n提示 (hint): 修正这个单元格, 然后从头运行整个 notebook 确认没有错误.")
-        message = f"调用 (called) {called} 时出错:\n  {error}"
+            return words.failure(words.say("student.cell_broken", name=fn_name, error_type=broken.type), more=[str(broken)],
+                                 hint=words.say("hint.fix_the_cell"))
         if isinstance(error, StudentException) and error.type == "NotImplementedError":
-            hint = _HINTS["NotImplementedError"]  # a blank left as it is: say so, whatever the call
+            hint = words.say("hint.not_implemented")  # a blank left as it is: say so, whatever the call
         elif hint is None and isinstance(error, StudentException):
-            hint = _MEMORY_HINT if "allocate" in error.message else _HINTS.get(error.type)
-        return message + (f"\n提示 (hint): {hint}" if hint else "")
+            hint = words.say("hint.memory") if "allocate" in error.message else _hint_for(error.type)
+        return words.failure(words.say("student.call_failed", called=called), more=[str(error)], hint=hint)
+
+
+def _hint_for(error_type: str) -> str | None:
+    """What usually causes an exception of `error_type` in these four functions."""
+    hints = {"NameError": words.say("hint.name_error"), "RuntimeError": words.say("hint.runtime_error"), "TypeError": words.say("hint.type_error")}
+    return hints.get(error_type)
 
 
 def _calls(budget: float, seconds: float, most: int = 200) -> int:

@@ -7,6 +7,7 @@ from collections import Counter
 import pytest
 import torch
 
+from autograder import words
 from autograder.checking.student import Student
 from autograder.checking.verdicts import CheckFailed, expect, show
 
@@ -21,18 +22,18 @@ def numbered(n: int, d: int) -> tuple[torch.Tensor, torch.Tensor]:
 def batches(student: Student, n: int, d: int, batch_size: int, seed: int = 0) -> list[tuple[torch.Tensor, torch.Tensor]]:
     """All batches of one epoch, after checking that each is a pair (X, y) of tensors."""
     features, labels = numbered(n, d)
-    called = f"data_iter({batch_size}, features, labels), features 形状 ({n}, {d}), labels 形状 ({n},)"
+    called = words.say("check.test_data_iter.batches.called", batch_size=batch_size, n=n, d=d)
     items = student.call("data_iter", [batch_size, features, labels], called, materialize=True, seed=seed)["value"]
     rows = sum(item[0].shape[0] for item in items if isinstance(item, tuple) and item and isinstance(item[0], torch.Tensor) and item[0].dim())
-    expect(rows <= 2 * n, f"{called} 一个 epoch 给出了 {rows} 个样本, 而数据只有 {n} 个.\n"
-                          "提示 (hint): 每个样本每个 epoch 只应出现一次.")
+    expect(rows <= 2 * n, words.failure(words.say("check.test_data_iter.batches.too_many", called=called, rows=rows, n=n),
+                                        hint=words.say("check.test_data_iter.batches.too_many_hint")))
     for k, item in enumerate(items):
         pair = isinstance(item, tuple) and len(item) == 2 and all(isinstance(t, torch.Tensor) for t in item)
-        expect(pair, f"{called} 的第 {k} 项 (item {k}) 应当是一对张量 (X, y), 得到 (got) {show(item)}.\n"
-                     "提示 (hint): 用 `yield X_batch, y_batch`.")
+        expect(pair, words.failure(words.say("check.test_data_iter.batches.not_a_pair", called=called, k=k, got=show(item)),
+                                   hint=words.say("check.test_data_iter.batches.not_a_pair_hint")))
         X, y = item
         expect(X.dim() == 2 and X.shape[1] == d and y.shape[:1] == X.shape[:1],
-               f"{called} 的第 {k} 批: X 应为 (批量, {d}), y 应为 (批量,), 得到 X {tuple(X.shape)}, y {tuple(y.shape)}.")
+               words.say("check.test_data_iter.batches.bad_shapes", called=called, k=k, d=d, x_shape=tuple(X.shape), y_shape=tuple(y.shape)))
     return items
 
 
@@ -43,77 +44,77 @@ def indices(items: list) -> list[int]:
 
 @pytest.mark.points(2)
 def test_yields_pairs_of_tensors(student: Student) -> None:
-    """data_iter 产生 (yield) 一对对张量 (X, y)"""
-    expect(len(batches(student, 1000, 2, 10)) > 0, "data_iter(10, features, labels) 没有产生任何批量 (no batch).")
+    """Does data_iter yield pairs (X, y) of tensors?"""
+    expect(len(batches(student, 1000, 2, 10)) > 0, words.say("check.test_data_iter.test_yields_pairs_of_tensors.no_batch"))
 
 
 @pytest.mark.points(3)
 def test_batch_sizes(student: Student) -> None:
-    """每批 batch_size 个样本, 最后一批可以更小 (n=103, batch_size=10: 10 批 10 个和 1 批 3 个)"""
+    """Are the batches batch_size examples each, but for a smaller last one?"""
     for n, batch_size in [(103, 10), (100, 25)]:
         sizes = [len(X) for X, _ in batches(student, n, 2, batch_size)]
         expected = [batch_size] * (n // batch_size) + ([n % batch_size] if n % batch_size else [])
-        expect(sorted(sizes, reverse=True) == expected,
-               f"data_iter({batch_size}, features, labels), n={n}: 期望批量大小 (expected batch sizes) {expected},\n"
-               f"  得到 (got) {sizes}.\n"
-               "提示 (hint): 用 range(0, n, batch_size) 分批, 最后一批取 min(i + batch_size, n) 为止, 不要丢掉它.")
+        expect(sorted(sizes, reverse=True) == expected, words.failure(
+            words.say("check.test_data_iter.test_batch_sizes.wrong", batch_size=batch_size, n=n, expected=expected, sizes=sizes),
+            hint=words.say("check.test_data_iter.test_batch_sizes.wrong_hint")))
 
 
 @pytest.mark.points(3)
 def test_every_example_appears(student: Student) -> None:
-    """一个 epoch 里每个样本都出现 (包括 n 不是 batch_size 倍数时)"""
+    """Does every example appear in an epoch, also when batch_size does not divide their number?"""
     seen = set(indices(batches(student, 103, 2, 10)))
     missing = sorted(set(range(103)) - seen)
-    expect(not missing, f"data_iter(10, features, labels), n=103: 样本 {missing[:10]} 没有出现在任何批量中 "
-                        f"(missing examples, {len(missing)} in all).\n"
-                        "提示 (hint): 打乱 0..n-1 的全部下标后按顺序切分; 别丢掉最后不满的一批, 也别有放回地抽样 (sampling with replacement).")
+    expect(not missing, words.failure(
+        words.say("check.test_data_iter.test_every_example_appears.missing", missing=missing[:10], count=len(missing)),
+        hint=words.say("check.test_data_iter.test_every_example_appears.missing_hint")))
 
 
 @pytest.mark.points(2)
 def test_no_example_repeated(student: Student) -> None:
-    """一个 epoch 里每个样本只出现一次 (不放回, without replacement)"""
+    """Does every example appear only once in an epoch (without replacement)?"""
     order = indices(batches(student, 103, 2, 10))
     repeated = sorted(i for i, times in Counter(order).items() if times > 1)
-    expect(not repeated, f"data_iter(10, features, labels), n=103: 样本 {repeated[:10]} 在一个 epoch 中出现了不止一次.\n"
-                         "提示 (hint): 打乱一次下标 (random.shuffle 或 torch.randperm) 而不是每批随机抽取 (torch.randint).")
+    expect(not repeated, words.failure(words.say("check.test_data_iter.test_no_example_repeated.repeated", repeated=repeated[:10]),
+                                       hint=words.say("check.test_data_iter.test_no_example_repeated.repeated_hint")))
 
 
 @pytest.mark.points(3)
 def test_features_and_labels_stay_paired(student: Student) -> None:
-    """每批的 X 和 y 仍然一一对应 (features and labels stay paired)"""
+    """Does every batch keep each example's features beside its own label?"""
     for k, (X, y) in enumerate(batches(student, 103, 3, 10)):
         wrong = (y != X[:, 0] * 10 + 0.5).nonzero().reshape(-1).tolist()
         if wrong:
             row = wrong[0]
-            raise CheckFailed(f"data_iter(10, features, labels) 的第 {k} 批: 第 {row} 行的标签 (label) {y[row].item()} "
-                              f"不属于该行的样本 (expected {X[row, 0].item() * 10 + 0.5}).\n"
-                              "提示 (hint): features 和 labels 要用同一组下标 (the same indices) 取出.")
+            raise CheckFailed(words.failure(
+                words.say("check.test_data_iter.test_features_and_labels_stay_paired.unpaired",
+                          k=k, row=row, label=y[row].item(), expected=X[row, 0].item() * 10 + 0.5),
+                hint=words.say("check.test_data_iter.test_features_and_labels_stay_paired.unpaired_hint")))
 
 
 @pytest.mark.points(3)
 def test_order_is_random(student: Student) -> None:
-    """样本以随机顺序读取 (shuffled)"""
+    """Are the examples read in a random order (shuffled)?"""
     order = indices(batches(student, 103, 2, 10))
-    expect(order != sorted(order), "data_iter(10, features, labels) 按原来的顺序 0, 1, 2, … 读取样本, 没有打乱 (not shuffled).\n"
-                                   "提示 (hint): 用 random.shuffle(indices) 或 torch.randperm(n) 打乱下标.")
+    expect(order != sorted(order), words.failure(words.say("check.test_data_iter.test_order_is_random.in_order"),
+                                                 hint=words.say("check.test_data_iter.test_order_is_random.in_order_hint")))
 
 
 @pytest.mark.points(2)
 def test_order_differs_between_epochs(student: Student) -> None:
-    """两次调用 (两个 epoch) 的顺序不同"""
+    """Do two calls (two epochs) read the examples in different orders?"""
     first = indices(batches(student, 103, 2, 10, seed=1))
     second = indices(batches(student, 103, 2, 10, seed=2))
-    expect(first != second, "两次调用 data_iter(10, features, labels) 得到了完全相同的样本顺序.\n"
-                            "提示 (hint): 每次调用都应重新打乱; 不要在函数里固定随机种子 (random.seed / torch.manual_seed).")
+    expect(first != second, words.failure(words.say("check.test_data_iter.test_order_differs_between_epochs.same_order"),
+                                          hint=words.say("check.test_data_iter.test_order_differs_between_epochs.same_order_hint")))
 
 
 @pytest.mark.points(2)
 def test_uses_its_arguments(student: Student) -> None:
-    """只使用传入的张量, 不用 notebook 里的全局变量 (n=37, 5 个特征, batch_size=4)"""
+    """Does data_iter use only the tensors it is given, not the notebook's globals (n=37, 5 features, batch_size=4)?"""
     items = batches(student, 37, 5, 4)
     features, _ = numbered(37, 5)
     for k, (X, _) in enumerate(items):
         rows = X[:, 0].long().clamp(0, 36)
         if not torch.equal(X, features[rows]):
-            raise CheckFailed(f"data_iter(4, features, labels), features 形状 (37, 5): 第 {k} 批的 X 不是传入的 features 中的行.\n"
-                              "提示 (hint): 函数应当只用参数 features、labels 和 batch_size, 而不是 notebook 里的全局变量.")
+            raise CheckFailed(words.failure(words.say("check.test_data_iter.test_uses_its_arguments.other_rows", k=k),
+                                            hint=words.say("check.test_data_iter.test_uses_its_arguments.other_rows_hint")))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 
+from autograder import words
 from autograder.checking.student import Student
 from autograder.checking.verdicts import CheckFailed, expect
 from autograder.checks import reference
@@ -38,32 +39,30 @@ def error(got, truth) -> float:
 
 @pytest.mark.points(8)
 def test_learns_w(student: Student, learned: dict, truth: tuple[list[float], float]) -> None:
-    """用你的四个函数在新数据上训练 3 个 epoch 后, 学到的 w 接近真实值"""
+    """Is w close to the truth after 3 epochs of training with the student's four functions, on new data?"""
     gap = error(learned["w"], truth[0])
-    expect(gap < TOLERANCE,
-           f"用你的 data_iter、linreg、squared_loss、sgd 在另一组数据 (1000 个样本, 2 个特征) 上训练 3 个 epoch "
-           f"(lr=0.03, batch_size=10) 后, w 与真实值的最大误差为 {gap:.4g}, 容差 (tolerance) {TOLERANCE}.\n"
-           f"  每个 epoch 的平均损失 (losses): {[round(v, 6) for v in learned['losses'][:5]]}\n"
-           "提示 (hint): 先让上面四个函数的检查全部通过; 损失不下降通常是 sgd 或 squared_loss 有问题.")
+    expect(gap < TOLERANCE, words.failure(
+        words.say("check.test_training.test_learns_w.far", gap=gap, tolerance=TOLERANCE),
+        more=[words.say("check.test_training.test_learns_w.losses", losses=[round(v, 6) for v in learned["losses"][:5]])],
+        hint=words.say("check.test_training.test_learns_w.far_hint")))
 
 
 @pytest.mark.points(8)
 def test_learns_b(student: Student, learned: dict, truth: tuple[list[float], float]) -> None:
-    """用你的四个函数在新数据上训练 3 个 epoch 后, 学到的 b 接近真实值"""
+    """Is b close to the truth after 3 epochs of training with the student's four functions, on new data?"""
     gap = error(learned["b"], [truth[1]])
-    expect(gap < TOLERANCE,
-           f"用你的四个函数在另一组数据上训练 3 个 epoch 后, b 与真实值的最大误差为 {gap:.4g}, 容差 {TOLERANCE}.\n"
-           "提示 (hint): 先让上面四个函数的检查都通过; b 学不到, 常见原因是 linreg 没有加上 b, 或 sgd 没有更新每一个参数.")
+    expect(gap < TOLERANCE, words.failure(words.say("check.test_training.test_learns_b.far", gap=gap, tolerance=TOLERANCE),
+                                          hint=words.say("check.test_training.test_learns_b.far_hint")))
 
 
 @pytest.mark.points(4)
 def test_notebook_trained_parameters(trained: dict | None) -> None:
-    """notebook 中训练得到的 w 和 b 接近真实值"""
+    """Are the w and b that the notebook trained close to the truth?"""
     if not trained:
-        raise CheckFailed("没有找到 notebook 训练得到的参数: test_training 单元格没有运行到最后.\n"
-                          "提示 (hint): 从头运行整个 notebook (Restart & Run All), 确认训练单元格没有报错.")
+        raise CheckFailed(words.failure(words.say("check.test_training.test_notebook_trained_parameters.not_found"),
+                                        hint=words.say("check.test_training.test_notebook_trained_parameters.not_found_hint")))
     w_error, b_error = error(trained.get("w"), reference.TRUE_W), error(trained.get("b"), [reference.TRUE_B])
-    expect(max(w_error, b_error) < TOLERANCE,
-           f"notebook 训练得到 w = {trained.get('w')}, b = {trained.get('b')}; 与真实值 w = {reference.TRUE_W}, "
-           f"b = {reference.TRUE_B} 的最大误差 w: {w_error:.4g}, b: {b_error:.4g}, 容差 {TOLERANCE}.\n"
-           "提示 (hint): 训练单元格用的是你的四个函数: 先让它们的检查都通过, 再从头运行整个 notebook (Restart & Run All).")
+    expect(max(w_error, b_error) < TOLERANCE, words.failure(
+        words.say("check.test_training.test_notebook_trained_parameters.far", w=trained.get("w"), b=trained.get("b"),
+                  true_w=reference.TRUE_W, true_b=reference.TRUE_B, w_error=w_error, b_error=b_error, tolerance=TOLERANCE),
+        hint=words.say("check.test_training.test_notebook_trained_parameters.far_hint")))

@@ -20,6 +20,7 @@ from collections.abc import Callable
 import pytest
 import torch
 
+from autograder import words
 from autograder.checking.student import Student
 from autograder.checking.verdicts import expect
 from autograder.checks import reference
@@ -43,30 +44,32 @@ def loss_inputs(n: int) -> list[torch.Tensor]:
 
 
 def check_vectorized(student: Student, name: str, make_inputs: Callable[[int], list], book: Callable, written: str) -> None:
+    def called(n: int) -> str:
+        return words.say("check.test_vectorized.check_vectorized.called", name=name, n=n)
+
     small, large = SIZES
-    counts = [student.operations(name, make_inputs(n), f"{name}, {n} 个样本") for n in SIZES]
+    counts = [student.operations(name, make_inputs(n), called(n)) for n in SIZES]
     # A loop over the examples makes at least one call for every ten of them.
-    expect(counts[1] - counts[0] < (large - small) // 10,
-           f"{name} 处理 {small} 个样本时调用了 {counts[0]} 次张量运算 (torch functions and tensor methods), "
-           f"处理 {large} 个样本时调用了 {counts[1]} 次: 运算次数随样本数增长, 说明有一个逐个样本的 Python 循环 (a loop over the examples).\n"
-           f"提示 (hint): 不要逐个样本计算; 用整个张量的运算 (矢量计算 vectorization), 例如 {written}.")
+    expect(counts[1] - counts[0] < (large - small) // 10, words.failure(
+        words.say("check.test_vectorized.check_vectorized.more_operations", name=name, small=small, small_count=counts[0],
+                  large=large, large_count=counts[1]),
+        hint=words.say("check.test_vectorized.check_vectorized.more_operations_hint", written=written)))
     # Only the time is judged here: whether the values are right is the other parts' question.
-    seconds, yardstick = student.seconds_per_call(name, make_inputs(N), f"{name}, {N} 个样本", book)
+    seconds, yardstick = student.seconds_per_call(name, make_inputs(N), called(N), book)
     ratio = seconds / max(yardstick, 1e-9)
-    expect(ratio <= FACTOR,
-           f"{name} 在 {N} 个样本上每次调用用了 {seconds:.4f} 秒 CPU 时间, 是书中的矢量写法 {written} "
-           f"({yardstick:.6f} 秒) 的 {ratio:.0f} 倍, 上限是 {FACTOR} 倍 (在同一个进程里单线程轮流计时, 与机器忙不忙无关).\n"
-           "提示 (hint): 不要用 Python 循环逐个样本计算 (也不要遍历 .tolist() 或 numpy 数组); "
-           f"用整个张量的运算 (矢量计算 vectorization), 例如 {written}.")
+    expect(ratio <= FACTOR, words.failure(
+        words.say("check.test_vectorized.check_vectorized.slow", name=name, n=N, seconds=seconds, written=written, yardstick=yardstick,
+                  ratio=ratio, factor=FACTOR),
+        hint=words.say("check.test_vectorized.check_vectorized.slow_hint", written=written)))
 
 
 @pytest.mark.points(5)
 def test_linreg_is_vectorized(student: Student) -> None:
-    """linreg 对整批样本用矢量计算 (vectorized): 运算次数不随样本数增长, 10⁵ 个样本的用时与书中写法相当"""
+    """Is linreg vectorised: as many operations at any size, and at 10⁵ examples about as fast as the book's?"""
     check_vectorized(student, "linreg", linreg_inputs, reference.linreg, "torch.mm(X, w) + b")
 
 
 @pytest.mark.points(5)
 def test_squared_loss_is_vectorized(student: Student) -> None:
-    """squared_loss 对整批样本用矢量计算 (vectorized): 运算次数不随样本数增长, 10⁵ 个样本的用时与书中写法相当"""
+    """Is squared_loss vectorised: as many operations at any size, and at 10⁵ examples about as fast as the book's?"""
     check_vectorized(student, "squared_loss", loss_inputs, reference.squared_loss, "(y_hat - y.view(y_hat.size())) ** 2 / 2")
