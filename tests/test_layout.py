@@ -22,7 +22,7 @@ from autograder.batch import resume
 from autograder.isolation import jail
 
 STAGES = [
-    {"paths", "assignment", "settings", "words", "errors", "bootstrap"},
+    {"paths", "assignment", "settings", "words", "errors", "timing", "bootstrap"},
     {"submission"},
     {"isolation"},
     {"checking", "checks"},

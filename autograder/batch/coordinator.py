@@ -24,7 +24,7 @@ from pathlib import Path
 from sqlalchemy.exc import SAWarning
 from tqdm import tqdm
 
-from .. import words
+from .. import timing, words
 from ..submission.intake import Screened
 from . import executors, jobs
 from .replay import STAGING
@@ -87,7 +87,8 @@ def grade_course(root: Path, assignment: str, workers: int | None = None, force:
             report.workers = executors.workers(executor, workers)
             for student, failure in _run(setup, pending, executor, 2 * report.workers):
                 # The grader's own failure never reaches nbgrader: the gradebook keeps what it had for the student.
-                reason = failure or setup.autograde(student)
+                with timing.timed("nbgrader autograde"):
+                    reason = failure or setup.autograde(student)
                 if reason:
                     report.failed[student] = reason
                     state.pop(student, None)
@@ -122,7 +123,8 @@ def _run(setup: Setup, pending: dict[str, tuple[Path, Screened, str]], executor:
             student = queue.pop(0)
             folder, screened, _ = pending[student]
             try:
-                staged = stage(setup, student, folder, screened)
+                with timing.timed("staging"):
+                    staged = stage(setup, student, folder, screened)
             except Exception:  # not a notebook nbgrader can read: nbgrader says why when it grades it
                 staged = []
             try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from multiprocessing import get_context
 
@@ -27,6 +27,11 @@ def executor(workers: int, scheduler: str | None, settings: BatchGrader) -> Iter
         with client:
             yield client.get_executor(pure=False)
         return
+    if workers == 1:
+        # One worker is the coordinator itself: no second interpreter to start, and its template warms up at once.
+        jobs.worker_ready(inline=True)
+        yield Inline()
+        return
     # spawn: the workers import what they need afresh, rather than fork a process that runs threads.
     pool = ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=jobs.worker_ready)
     try:
@@ -36,6 +41,18 @@ def executor(workers: int, scheduler: str | None, settings: BatchGrader) -> Iter
         pool.shutdown(wait=False, cancel_futures=True)
         raise
     pool.shutdown()
+
+
+class Inline(Executor):
+    """Runs each job at once, in this process."""
+
+    def submit(self, fn, /, *args, **kwargs) -> Future:  # noqa: ANN001, ANN003 - Executor's signature
+        future: Future = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except Exception as error:
+            future.set_exception(error)
+        return future
 
 
 def workers(executor: Executor, asked: int) -> int:

@@ -10,6 +10,7 @@ for the coordinator to finish with nbgrader (`replay.ReplayStaged`).
 from __future__ import annotations
 
 import copy
+import logging
 import os
 import signal
 import tempfile
@@ -22,6 +23,11 @@ from nbgrader.utils import setenv
 from traitlets.config import Config
 
 from ..errors import GraderError
+
+_QUIET = logging.getLogger("autograder.batch.worker")
+"""Where the steps' log goes in a worker: nowhere (what matters comes back in the Outcome, or in the graded notebook)."""
+_QUIET.addHandler(logging.NullHandler())
+_QUIET.propagate = False
 
 
 @dataclass
@@ -74,7 +80,7 @@ def run(job: Job) -> Outcome:
             # The same variable nbgrader sets around its autograde pass: a notebook may look at it.
             with setenv(NBGRADER_EXECUTION="autograde"):
                 for step in job.steps:
-                    nb, resources = step(config=config)(nb, resources)
+                    nb, resources = step(config=config, log=_QUIET)(nb, resources)
             executed = nbformat.writes(nb)
     except Exception as error:  # the steps handle whatever the student's code does: this is the grader's own failure
         why = str(error) if isinstance(error, GraderError) else f"{type(error).__name__}: {error}"
@@ -92,14 +98,19 @@ def _local(config: Config, course_root: str) -> Config:
     return config
 
 
-def worker_ready() -> None:
-    """Start a worker process of this machine: what a job needs imported once, the kernels' chatter silenced.
+def worker_ready(inline: bool = False) -> None:
+    """Ready a worker: its warm template starting at once, what a job needs imported, the kernels' chatter silenced.
 
     Library notices written to the terminal would scroll the progress bar away; the worker's own errors
-    travel back in its `Outcome`.
+    travel back in its `Outcome`. A worker `inline` in the coordinator keeps the coordinator's terminal
+    and signals: its steps log to nowhere instead (see `run`).
     """
     from .. import pipeline  # noqa: F401
+    from ..isolation import template
 
+    template.get()
+    if inline:
+        return
     # Ctrl-C is the coordinator's to handle: it stops the run, and these processes with it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     devnull = os.open(os.devnull, os.O_WRONLY)

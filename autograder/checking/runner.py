@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from .. import paths, words
+from .. import paths, timing, words
 from ..checks import reference
 from ..errors import GraderError
 from ..isolation.student_process import StudentProcess
@@ -17,6 +17,12 @@ from .results import CheckResult, PartResult
 from .verdicts import CheckFailed
 
 GRADER = pytest.StashKey["Grader"]()
+PYTEST_OPTIONS = ["--assert=plain", "-W", "ignore", "-p", "no:cacheprovider", "-p", "no:terminal",
+                  *(option for plugin in ("logging", "unraisableexception", "threadexception", "faulthandler", "doctest",
+                                          "junitxml", "pastebin", "legacypath", "stepwise", "warnings")
+                    for option in ("-p", f"no:{plugin}"))]
+"""How the checks run: no report on a terminal, no cache; none of pytest's rewriting of asserts (a check says
+what failed through `expect`), nor the plugins that would cost every submission time for nothing."""
 
 
 class Grader:
@@ -90,7 +96,8 @@ def run_checks(submission: Submission, limits: CheckLimits | None = None, parts:
     paths = [str(checks / f"{part}.py") for part in parts] if parts else [str(checks)]
     with student_process(submission, limits, course_root) as process:
         grader = Grader(process, submission.trained)
-        status = pytest.main([*paths, "-p", "no:cacheprovider", "-p", "no:terminal", "-W", "ignore"], plugins=[grader])
+        with timing.timed("checks"):
+            status = pytest.main([*paths, *PYTEST_OPTIONS], plugins=[grader])
     # 0: every check passed, 1: some failed; anything else (a collection error, an internal error, no checks) is the grader's.
     if status not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED) and not grader.grader_errors:
         grader.grader_errors.append(f"pytest ended with {pytest.ExitCode(status).name}")

@@ -24,11 +24,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import torch
 
-from .. import paths, words
+from .. import paths, timing, words
 from ..errors import GraderError
 from ..settings import CheckLimits
 from . import clock, jail, template
@@ -131,6 +131,10 @@ class StudentProcess:
         self.close()
 
     def _start(self) -> None:
+        with timing.timed("checks' process ready"):
+            self._load()
+
+    def _load(self) -> None:
         spare = _take_spare(_spare_key(self.limits, self.course_root))
         if spare is not None:
             self._process, self._tmp = spare
@@ -184,6 +188,27 @@ def _jail(limits: CheckLimits, course_root: Path | None) -> jail.Jail:
                      processes=limits.max_processes, scratch_bytes=limits.scratch_bytes)
 
 
+def _fork(where: jail.Jail, folder: str, log: IO[bytes]) -> template.Child | None:
+    """The student's process forked from the warm template, or None (then it starts cold)."""
+    warm = template.get()
+    if warm is None:
+        return None
+    requests_r, requests_w = os.pipe()
+    answers_r, answers_w = os.pipe()
+    try:
+        process = warm.spawn("student", where, folder, log.fileno(), requests=requests_r, answers=answers_w)
+    except OSError as error:
+        template.note(str(error))
+        os.close(requests_w)
+        os.close(answers_r)
+        return None
+    finally:
+        os.close(requests_r)
+        os.close(answers_w)
+    process.stdin, process.stdout = os.fdopen(requests_w, "wb"), os.fdopen(answers_r, "rb")
+    return process
+
+
 def _spawn(where: jail.Jail, folder: str) -> subprocess.Popen | template.Child:
     """Start the student's process in `folder`, in its jail, talking through its stdin and stdout: forked from
     the warm template, or a cold `python -I` where there is none.
@@ -192,17 +217,8 @@ def _spawn(where: jail.Jail, folder: str) -> subprocess.Popen | template.Child:
     sends its own stderr (and the student's) to /dev/null once it has started.
     """
     log = tempfile.TemporaryFile()
-    warm = template.get()
-    if warm is not None:
-        requests_r, requests_w = os.pipe()
-        answers_r, answers_w = os.pipe()
-        try:
-            process = warm.spawn("student", where, folder, log.fileno(), requests=requests_r, answers=answers_w)
-        finally:
-            os.close(requests_r)
-            os.close(answers_w)
-        process.stdin, process.stdout = os.fdopen(requests_w, "wb"), os.fdopen(answers_r, "rb")
-    else:
+    process = _fork(where, folder, log)
+    if process is None:
         # This script goes on the command line: its folder is hidden from the jail.
         command = where.wrap([sys.executable, "-I", "-c", paths.STUDENT_SIDE.read_text()])
         # A session of its own, so that kill(0, ...) from the student's code cannot reach the grader's process group.

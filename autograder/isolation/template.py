@@ -24,10 +24,11 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from pathlib import Path
 from typing import IO
 
-from .. import paths
+from .. import paths, timing
 from . import jail
 
 _BOOTSTRAP = "import sys; exec(compile(sys.stdin.buffer.read(), 'template', 'exec'))"
@@ -77,10 +78,14 @@ class Child:
 
 
 class Template:
-    """One template process, and the requests that fork it."""
+    """One template process, and the requests that fork it. `spawn` raises OSError if the template is gone (or never
+    got ready): the caller then starts that process cold, and `get()` starts a new template for the next one."""
 
     def __init__(self) -> None:
+        """Start the template; it imports in the background, and the first `spawn` waits for it."""
         self._lock = threading.Lock()
+        self._started = time.perf_counter()
+        self.ready: dict | None = None
         self.home = tempfile.mkdtemp(prefix="linreg-template-")
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         # Its environment is all a child could ever read of it (/proc/self/environ keeps the first one): the
@@ -94,10 +99,14 @@ class Template:
         self.process.stdin.write(_SOURCE.read_bytes())
         self.process.stdin.close()
         self._socket = ours
-        ready = self._socket.recv(1 << 16)
-        if not ready:
-            raise OSError("the warm template ended during its imports")
-        self.ready = json.loads(ready)
+
+    def _wait_ready(self) -> None:
+        if self.ready is None:
+            ready = self._socket.recv(1 << 16)
+            if not ready:
+                raise OSError("the warm template ended during its imports")
+            self.ready = json.loads(ready)
+            timing.record("template start", time.perf_counter() - self._started)
 
     def spawn(self, kind: str, where: jail.Jail, cwd: str, log: int, connection_file: str = "",
               requests: int | None = None, answers: int | None = None) -> Child:
@@ -113,6 +122,8 @@ class Template:
             names, fds = [*names, "requests", "answers"], [*fds, requests, answers]
         request["fd_names"] = names
         with self._lock:
+            self._wait_ready()
+        with self._lock, timing.timed("template fork"):
             socket.send_fds(self._socket, [json.dumps(request).encode()], fds)
             data, passed, _, _ = socket.recv_fds(self._socket, 1 << 16, 2)
         if not data:
@@ -139,7 +150,8 @@ _PID: list[int] = []
 
 
 @functools.cache
-def _unavailable(reason: str) -> None:
+def note(reason: str) -> None:
+    """Say once why there is no warm template (the cold path is taken)."""
     _log.warning("no warm template (%s): each kernel and student process starts a cold interpreter", reason)
 
 
@@ -153,12 +165,12 @@ def get() -> Template | None:
     if os.environ.get("LINREG_COLD_START"):
         return None
     if not jail.available() or not hasattr(os, "pidfd_open") or not hasattr(socket, "send_fds"):
-        _unavailable("fork-and-unshare is not available here")
+        note("fork-and-unshare is not available here")
         return None
     try:
         template = Template()
     except OSError as error:
-        _unavailable(str(error))
+        note(str(error))
         return None
     _TEMPLATE[:], _PID[:] = [template], [os.getpid()]
     return template

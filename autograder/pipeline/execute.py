@@ -15,6 +15,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -24,9 +25,9 @@ from nbformat.v4 import new_output
 from nbgrader.preprocessors import Execute
 from traitlets import Bool, Int
 
-from .. import settings, words
+from .. import settings, timing, words
 from ..errors import GraderError, forget_new_submission
-from ..isolation import jail, student_process, template
+from ..isolation import jail, template
 from ..settings import KernelLimits
 
 
@@ -53,22 +54,31 @@ class JailedKernelManager(AsyncKernelManager, KernelLimits):
         return self._jail.wrap(super().format_kernel_cmd(extra_arguments))
 
     async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
-        warm = template.get()
-        if warm is None:
+        child = self._fork(str(kw.get("cwd") or os.getcwd()))
+        if child is None:
             # ipykernel's start-up notices ("To connect another client...") would otherwise land on the grader's
             # stdout, in its JSON or its progress bar; what the student's cells print reaches the notebook anyway.
             kw.setdefault("stdout", subprocess.DEVNULL)
             kw.setdefault("stderr", subprocess.DEVNULL)
             await super()._async_launch_kernel(kernel_cmd, **kw)
             return
-        cwd = str(kw.get("cwd") or os.getcwd())
-        with open(os.devnull, "wb") as devnull:
-            child = warm.spawn("kernel", self._jail, cwd, devnull.fileno(), connection_file=self.connection_file)
         # The provisioner signals and waits for the forked kernel as for a process of its own; no process
         # group to signal (the jail's three processes are one group: the kernel would get each signal twice).
         provisioner = self.provisioner
-        provisioner.process, provisioner.pid, provisioner.pgid, provisioner.cwd = child, child.pid, None, cwd
+        provisioner.process, provisioner.pid, provisioner.pgid, provisioner.cwd = child, child.pid, None, kw.get("cwd")
         self._reconcile_connection_info(provisioner.connection_info)
+
+    def _fork(self, cwd: str) -> template.Child | None:
+        """The kernel forked from the warm template, or None (then it starts cold)."""
+        warm = template.get()
+        if warm is None:
+            return None
+        try:
+            with open(os.devnull, "wb") as devnull:
+                return warm.spawn("kernel", self._jail, cwd, devnull.fileno(), connection_file=self.connection_file)
+        except OSError as error:
+            template.note(str(error))
+            return None
 
     async def _async_cleanup_resources(self, restart: bool = False) -> None:
         await super()._async_cleanup_resources(restart=restart)
@@ -113,17 +123,23 @@ class SandboxedExecute(Execute):
     def _execute(self, nb: Any, resources: Any, km: Any) -> tuple[Any, Any]:
         self._dead = False
         self._ran = False
+        self._started = time.perf_counter()
         self._output_bytes: dict[int, int] = {}
         self._cut: set[int] = set()
         folder = resources.get("metadata", {}).get("path") or os.getcwd()
         if self.prestart_checks:
+            # Imported only to grade (with torch): nbgrader loads the course's configuration for every command.
+            from ..isolation import student_process
+
             limits = settings.check_limits(self.config)
             student_process.prestart(limits, Path(limits.course_root or os.getcwd()))
         with tempfile.TemporaryDirectory(prefix="linreg-kernel-") as work:
             shutil.copytree(folder, work, dirs_exist_ok=True)
             resources.setdefault("metadata", {})["path"] = work
             try:
-                return super().preprocess(nb, resources, km)
+                executed = super().preprocess(nb, resources, km)
+                timing.record("cells", time.perf_counter() - self._started)
+                return executed
             except Exception as error:
                 if self._ran:
                     raise
@@ -135,6 +151,9 @@ class SandboxedExecute(Execute):
     def preprocess_cell(self, cell: Any, resources: Any, index: int) -> tuple[Any, Any]:
         if self._dead or cell.cell_type != "code":
             return cell, resources
+        if not self._ran:
+            timing.record("kernel ready", time.perf_counter() - self._started)
+            self._started = time.perf_counter()
         self._ran = True
         try:
             return super().preprocess_cell(cell, resources, index)

@@ -21,8 +21,6 @@ from traitlets import Unicode
 
 from .. import paths, words
 from ..assignment import grade_id
-from ..checking.results import PartResult
-from ..checking.runner import run_checks
 from ..errors import GraderError, forget_new_submission
 from ..settings import CheckLimits
 from ..submission.notebook import CHECKS_MIME, from_notebook
@@ -44,6 +42,9 @@ class HiddenChecks(NbGraderPreprocessor, CheckLimits):
 
     def _score(self, nb: Any) -> Any:
         """Every grade cell's outputs replaced by its checks' report and score; never one left to the kernel's output."""
+        # Imported only to grade: nbgrader loads the course's configuration, and so this module, for every command.
+        from ..checking.runner import run_checks
+
         parts = run_checks(from_notebook(nb), self, course_root=Path(self.course_root or os.getcwd()),
                            checks=Path(self.checks_folder) if self.checks_folder else paths.CHECKS)
         for cell in nb.cells:
@@ -78,7 +79,7 @@ def student_outputs(outputs: list) -> list:
     return kept
 
 
-def report_outputs(part: PartResult) -> list:
+def report_outputs(part: Any) -> list:
     report = new_output("display_data", data={"text/plain": part.to_text(), "text/html": part.to_html(), CHECKS_MIME: asdict(part)})
     score = new_output("execute_result", data={"text/plain": f"{part.score:g}"}, execution_count=None)
     return [report, score]
