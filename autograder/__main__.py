@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-import argparse
-import json
-import sys
-from dataclasses import asdict
-from pathlib import Path
+import time
 
-from . import paths, words
-from .course.table import table
-from .errors import CourseError
-from .submission.notebook import NotebookError, read_submission
+STARTED = time.monotonic()
+"""When this command started, its imports included: `check` says how long it took."""
+
+import argparse  # noqa: E402 - after STARTED, which counts them
+import json  # noqa: E402
+import sys  # noqa: E402
+from dataclasses import asdict  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from . import paths, words  # noqa: E402
+from .errors import CourseError  # noqa: E402
+from .submission.notebook import NotebookError, read_submission  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -44,12 +48,16 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run_check(paths: list[Path], as_json: bool, config: Path | None, workers: int | None) -> int:
-    from .course.check import check_notebooks
-
     for path in paths:
         read_submission(path)
     if config is not None and not config.is_file():
         raise NotebookError(f"{config}: no such configuration file")
+    if len(paths) == 1 or workers == 1:
+        from .isolation import template
+
+        template.get()  # this process grades alone: its template imports torch while nbgrader is imported here
+    from .course.check import check_notebooks
+    from .course.table import table
     results = check_notebooks(paths, config.read_text() if config else "", workers)
     graded = {path: parts for path, parts in results.items() if not isinstance(parts, str)}
     if as_json:
@@ -67,6 +75,9 @@ def run_check(paths: list[Path], as_json: bool, config: Path | None, workers: in
     for path, reason in results.items():
         if isinstance(reason, str):
             print(f"error: {path}: {reason}", file=sys.stderr)
+    # The time goes beside the JSON, not into it: what --json prints stays the results alone.
+    print(f"checked {len(results)} notebook{'s' if len(results) != 1 else ''} in {time.monotonic() - STARTED:.1f} s",
+          file=sys.stderr if as_json else sys.stdout)
     return 0 if len(graded) == len(results) else 1
 
 
@@ -74,6 +85,7 @@ def run_grade(assignment: str, workers: int | None, force: bool, scheduler: str 
     """Grade the course in the current folder; 1 if nbgrader could not grade some submission."""
     from .batch.coordinator import grade_course, graded_students
     from .course.gradebook import course_scores
+    from .course.table import table
 
     try:
         report = grade_course(Path.cwd(), assignment, workers, force, scheduler)
@@ -105,6 +117,7 @@ def _positive(text: str) -> int:
 
 
 def run_demo() -> int:
+    from .course.table import table
     from .dev.demo import demo
 
     rows, learned = demo(paths.ROOT)

@@ -18,7 +18,8 @@ from .paths import ROOT
 TORCH = "torch==2.13.0"
 JOBS = {
     "demo": ["-m", "autograder", "demo"],
-    "test": ["-m", "pytest"],
+    # One pytest process per core (pytest-xdist); tests that share a graded course stay in one (tests/conftest.py).
+    "test": ["-m", "pytest", "-n", "auto"],
 }
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+import functools
 import json
 import os
 import subprocess
@@ -21,11 +23,39 @@ from .corpus import CASES
 os.environ["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
 
 FAST = """
-# Shorter limits than a real course's, so that the endless loops of the hostile corpus cost less time.
+# Shorter limits than a real course's, so that the endless loops and the silences of the hostile corpus cost
+# less time; still many times what a correct answer needs (the checks' limits are CPU time, which load does not
+# stretch; a cold kernel's imports cell, timed by the clock, may take seconds on a busy machine).
 c.SandboxedExecute.timeout = 15
-c.HiddenChecks.call_seconds = 8.0
-c.HiddenChecks.part_seconds = 20.0
+c.HiddenChecks.call_seconds = 4.0
+c.HiddenChecks.part_seconds = 12.0
+c.HiddenChecks.wall_factor = 2.0
 """
+
+
+SHARED = {"graded_course", "autograded", "batch_course", "batched", "checked"}
+"""The session's graded courses: costly, so graded once, in one process, for every module that reads them."""
+
+
+@functools.cache
+def reads_shared(module: Path) -> bool:
+    """Does a test module ask for one of the session's graded courses (a test or fixture argument of that name)?"""
+    tree = ast.parse(module.read_text())
+    return any(arg.arg in SHARED for node in ast.walk(tree) if isinstance(node, ast.FunctionDef) for arg in node.args.args)
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
+    """With pytest-xdist (`-n auto`): each module's tests in one process (they share its fixtures), and every module
+    that reads the session's graded courses in the same one. (pytest 9 ignores the test ids that `--dist loadgroup`
+    rewrites, so the groups are made here.)"""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class Groups(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0]
+            return "graded courses" if reads_shared(config.rootpath / module) else module
+
+    return Groups(config, log)
 
 
 def run_cli(*args: str, cwd: Path = paths.ROOT) -> subprocess.CompletedProcess:
@@ -45,14 +75,15 @@ def submissions(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 @pytest.fixture(scope="session")
 def graded_course(tmp_path_factory: pytest.TempPathFactory, submissions: dict[str, Path]) -> Path:
-    """A course folder in which real `nbgrader autograde` and `generate_feedback` graded every submission, in one batch."""
-    root = course.new_course(tmp_path_factory.mktemp("course"), FAST)
-    course.nbgrader(root, "generate_assignment", ASSIGNMENT)
+    """A course folder in which real `nbgrader autograde` and `generate_feedback` graded every submission, in one batch,
+    each kernel and checks' process a cold interpreter."""
+    root = course.released(tmp_path_factory.mktemp("course"), FAST)
     for name, path in submissions.items():
         course.submit(root, name, path)
     # The one notebook that is not JSON makes nbgrader exit non-zero at the end of the batch, by design.
-    done = subprocess.run([sys.executable, "-m", "nbgrader", "autograde", ASSIGNMENT], cwd=root, env=course.environment(),
-                          capture_output=True, text=True)
+    # Today's cold path (no warm template): the identity tests compare it with the batch grader's forked processes.
+    done = subprocess.run([sys.executable, "-m", "nbgrader", "autograde", ASSIGNMENT], cwd=root,
+                          env=dict(course.environment(), LINREG_COLD_START="1"), capture_output=True, text=True)
     (root / "autograde.log").write_text(done.stdout + done.stderr)
     course.nbgrader(root, "generate_feedback", ASSIGNMENT)
     return root
@@ -66,8 +97,7 @@ def autograded(graded_course: Path, submissions: dict[str, Path]) -> dict[str, d
 @pytest.fixture(scope="session")
 def batch_course(tmp_path_factory: pytest.TempPathFactory, submissions: dict[str, Path]) -> tuple[Path, subprocess.CompletedProcess]:
     """A second course with the same submissions, graded by `python -m autograder grade` (two workers), and that run."""
-    root = course.new_course(tmp_path_factory.mktemp("batch"), FAST)
-    course.nbgrader(root, "generate_assignment", ASSIGNMENT)
+    root = course.released(tmp_path_factory.mktemp("batch"), FAST)
     for name, path in submissions.items():
         course.submit(root, name, path)
     return root, run_cli("grade", ASSIGNMENT, "--workers", "2", cwd=root)

@@ -112,8 +112,7 @@ def test_workers_did_the_work_and_the_summary_says_so(batch_course: tuple, submi
 
 @pytest.fixture(scope="module")
 def small_course(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = course.new_course(tmp_path_factory.mktemp("small"), FAST)
-    course.nbgrader(root, "generate_assignment", ASSIGNMENT)
+    root = course.released(tmp_path_factory.mktemp("small"), FAST)
     folder = tmp_path_factory.mktemp("small-submissions")
     examples = {example.name: example for example in EXAMPLES}
     for name in SMALL:
@@ -156,6 +155,7 @@ def test_postgres_gradebook(tmp_path: Path) -> None:
     server = pgserver.get_server(str(base / "data"), cleanup_mode="delete")
     try:
         url = server.get_uri().replace("postgresql://", "postgresql+psycopg://", 1)
+        # Not a cached release: its gradebook is this server's.
         root = course.new_course(tmp_path / "course", FAST + f"\nc.CourseDirectory.db_url = {url!r}\n")
         course.nbgrader(root, "generate_assignment", ASSIGNMENT)
         examples = {example.name: example for example in EXAMPLES}

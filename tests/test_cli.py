@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import nbformat
@@ -43,6 +44,7 @@ def test_check_prints_a_table(submissions: dict[str, Path], checked: dict) -> No
     assert done.returncode == 0, done.stderr
     assert "squared_loss" in done.stdout and "4 / 15" in done.stdout
     assert "提示 (hint)" in done.stdout
+    assert re.search(r"^checked 1 notebook in \d+\.\d s$", done.stdout, re.M), done.stdout[-300:]
     assert json.dumps(checked["missing-half"]["test_squared_loss"]["score"]) == "4.0"
 
 

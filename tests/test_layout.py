@@ -29,7 +29,7 @@ STAGES = [
     {"pipeline", "execute", "preprocessor"},  # execute and preprocessor: the old paths of the pipeline's steps
     {"batch"},
     {"course"},
-    {"dev"},
+    {"dev", "bench"},  # bench: the benchmark by its short name, `python -m autograder.bench`
     {"__main__"},
 ]
 """The package's stages, in the order data flows through them."""

@@ -189,8 +189,7 @@ def secret_environment() -> Iterator[dict[str, str]]:
 
 
 def new_course(parent: Path, listener: Listener) -> Path:
-    root = course.new_course(parent / "Linear Regression 2026 课程", FAST)
-    course.nbgrader(root, "generate_assignment", ASSIGNMENT)
+    root = course.released(parent / "Linear Regression 2026 课程", FAST)
     lay_out(root, *listener.ports())
     return root
 
@@ -319,8 +318,7 @@ def test_score_table_lines_up_chinese_names(batch: tuple) -> None:
 def test_dask_worker_cannot_be_reached(tmp_path: Path, listener: Listener) -> None:
     """On a Dask cluster listening on the grading machine's loopback, can a graded notebook reach the scheduler?"""
     distributed = pytest.importorskip("distributed")
-    root = course.new_course(tmp_path / "dask course", FAST)
-    course.nbgrader(root, "generate_assignment", ASSIGNMENT)
+    root = course.released(tmp_path / "dask course", FAST)
     with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
         port = int(cluster.scheduler_address.rsplit(":", 1)[1])
         attack = after("linreg", network_attack(port, listener.ports()[1]))
@@ -359,15 +357,21 @@ class LoseTheWorker(NbGraderPreprocessor):
 '''
 
 
-@pytest.fixture
-def graded_once(tmp_path: Path) -> Path:
+@pytest.fixture(scope="module")
+def graded_one(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A course whose one student is graded, with a score other than 0 in every part but training."""
-    root = course.new_course(tmp_path / "course", FAST)
-    course.nbgrader(root, "generate_assignment", ASSIGNMENT)
-    course.submit(root, "student", by_name("missing-bias").write(tmp_path / "missing-bias.ipynb"))
+    folder = tmp_path_factory.mktemp("graded-one")
+    root = course.released(folder / "course", FAST)
+    course.submit(root, "student", by_name("missing-bias").write(folder / "missing-bias.ipynb"))
     done = run_cli("grade", ASSIGNMENT, cwd=root)
     assert done.returncode == 0, done.stderr[-2000:]
     return root
+
+
+@pytest.fixture
+def graded_once(graded_one: Path, tmp_path: Path) -> Path:
+    """A copy of that course, for one test to break."""
+    return Path(shutil.copytree(graded_one, tmp_path / "course", symlinks=True))
 
 
 def broken_checks(root: Path) -> str:

@@ -6,10 +6,12 @@ Every step runs `python -m nbgrader` as a subprocess in the course folder, with 
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from .. import paths
@@ -56,3 +58,32 @@ def submit(root: Path, student: str, notebook: Path) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copy(notebook, target)
     return target
+
+
+def released(folder: Path, settings: str = "") -> Path:
+    """A course folder at `folder` as `new_course` then `nbgrader generate_assignment` leave it, copied from the one
+    made once for these settings (`cached_release`)."""
+    shutil.copytree(cached_release(settings), folder, symlinks=True, dirs_exist_ok=True)
+    return folder
+
+
+def cached_release(settings: str = "") -> Path:
+    """A course folder with the assignment released and in its gradebook, made once for these settings and this
+    repository's configuration and source, and kept in the user's own cache (`nbgrader generate_assignment`
+    takes seconds: it creates the gradebook)."""
+    sha = hashlib.sha256(settings.encode() + paths.CONFIG.read_bytes())
+    for path in sorted((paths.SOURCE / NAME).rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            sha.update(str(path.relative_to(paths.SOURCE)).encode() + path.read_bytes())
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "linreg-autograder"
+    cache.mkdir(parents=True, exist_ok=True, mode=0o700)
+    course = cache / f"check-{sha.hexdigest()[:16]}"
+    if not (course / "gradebook.db").is_file():
+        made = Path(tempfile.mkdtemp(prefix="check-", dir=cache))
+        new_course(made, settings)
+        nbgrader(made, "generate_assignment", NAME, "--force")
+        try:
+            made.rename(course)  # whole or not at all, also when two checks make it at once
+        except OSError:
+            shutil.rmtree(made, ignore_errors=True)
+    return course

@@ -1,4 +1,4 @@
-"""`python -m autograder.loadtest [--workers N] [--busy K]`: are the speed verdicts right on a busy machine?
+"""`python -m autograder.dev.loadtest [--workers N] [--busy K]`: are the speed verdicts right on a busy machine?
 
 Grades `examples.SPEED_EXAMPLES` (loops over the examples in every style, and vectorised answers)
 with the batch grader, N workers side by side while K busy processes run beside them (by default 4
@@ -67,8 +67,7 @@ def busy(count: int, seconds: float) -> Iterator[None]:
 
 def grade(root: Path, workers: int, busy_processes: int, settings: str = "", seconds: float = 900) -> tuple[list[Verdict], subprocess.CompletedProcess]:
     """Grade the speed examples in a new course under `root` while the machine is kept busy; every verdict, and the run."""
-    root = commands.new_course(root, settings)
-    commands.nbgrader(root, "generate_assignment", ASSIGNMENT)
+    root = commands.released(root, settings)
     for example in SPEED_EXAMPLES:
         commands.submit(root, example.name, example.write(root / "notebooks" / f"{example.name}.ipynb"))
     with busy(busy_processes, seconds):

@@ -17,6 +17,7 @@ import json
 import logging
 import os
 import select
+import shutil
 import signal
 import socket
 import struct
@@ -140,8 +141,6 @@ class Template:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             self.process.kill()
-        import shutil
-
         shutil.rmtree(self.home, ignore_errors=True)
 
 
