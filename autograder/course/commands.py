@@ -7,6 +7,7 @@ Every step runs `python -m nbgrader` as a subprocess in the course folder, with 
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import os
 import shutil
 import subprocess
@@ -71,7 +72,7 @@ def cached_release(settings: str = "") -> Path:
     """A course folder with the assignment released and in its gradebook, made once for these settings and this
     repository's configuration and source, and kept in the user's own cache (`nbgrader generate_assignment`
     takes seconds: it creates the gradebook)."""
-    sha = hashlib.sha256(settings.encode() + paths.CONFIG.read_bytes())
+    sha = hashlib.sha256(settings.encode() + paths.CONFIG.read_bytes() + importlib.metadata.version("nbgrader").encode())
     for path in sorted((paths.SOURCE / NAME).rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts:
             sha.update(str(path.relative_to(paths.SOURCE)).encode() + path.read_bytes())
