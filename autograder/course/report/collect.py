@@ -95,16 +95,7 @@ def collect(root: Path, assignment: str, progress: Callable[[int], Any] | None =
     coursedir = setup.coursedir
     autograded = Path(coursedir.root, coursedir.autograded_directory)
     log = records.load(autograded, assignment)
-    try:
-        with Gradebook(coursedir.db_url, coursedir.course_id) as gradebook:
-            found = gradebook.find_assignment(assignment)
-            cells = {cell.name: float(cell.max_score) for notebook in found.notebooks for cell in notebook.grade_cells}
-            scored = {submission.student_id: (float(submission.score),
-                                              {grade.name: float(grade.score) for nb in submission.notebooks for grade in nb.grades},
-                                              [nb.name for nb in submission.notebooks])
-                      for submission in found.submissions}
-    except SQLAlchemyError as error:
-        raise CourseError(f"cannot read the gradebook of {root}: {_first_line(error)}") from None
+    cells, scored = _gradebook(setup)
     order = [part.grade_id for part in PARTS]
     parts = sorted(cells.items(), key=lambda item: (order.index(item[0]) if item[0] in order else len(order), item[0]))
     course = Course(assignment, parts, records=os.path.relpath(records.path(autograded, assignment), setup.root))
@@ -141,6 +132,21 @@ def collect(root: Path, assignment: str, progress: Callable[[int], Any] | None =
             not_graded[student] = why or words.say("class_report.not_in_gradebook")
     course.not_graded = [NotGraded(student, why) for student, why in sorted(not_graded.items())]
     return course
+
+
+def _gradebook(setup: Setup) -> tuple[dict[str, float], dict[str, tuple[float, dict[str, float], list[str]]]]:
+    """The assignment's grade cells with their points, and each submission's total, part scores and notebooks."""
+    try:
+        with Gradebook(setup.coursedir.db_url, setup.coursedir.course_id) as gradebook:
+            found = gradebook.find_assignment(setup.assignment)
+            cells = {cell.name: float(cell.max_score) for notebook in found.notebooks for cell in notebook.grade_cells}
+            scored = {submission.student_id: (float(submission.score),
+                                              {grade.name: float(grade.score) for nb in submission.notebooks for grade in nb.grades},
+                                              [nb.name for nb in submission.notebooks])
+                      for submission in found.submissions}
+    except SQLAlchemyError as error:
+        raise CourseError(f"cannot read the gradebook of {setup.root}: {_first_line(error)}") from None
+    return cells, scored
 
 
 def read_checks(path: Path, grade_cells: set[str]) -> dict[str, list[CheckSeen]] | None:
