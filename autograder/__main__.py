@@ -1,4 +1,5 @@
-"""Command line: `python -m autograder demo` (the main job), `grade ASSIGNMENT` (a whole course) and `check PATH.ipynb`."""
+"""Command line: `python -m autograder demo` (the main job), `grade ASSIGNMENT` (a whole course), `report ASSIGNMENT`
+(the class report) and `check PATH.ipynb`."""
 
 from __future__ import annotations
 
@@ -35,12 +36,17 @@ def main(argv: list[str] | None = None) -> int:
     grade.add_argument("--force", action="store_true", help="grade every submission again, changed or not")
     grade.add_argument("--scheduler", metavar="ADDRESS",
                        help="run the workers on the Dask cluster of this scheduler (tcp://host:8786; default: c.BatchGrader.scheduler)")
+    report = commands.add_parser("report", help="the class report of the course in this folder: one HTML page and a CSV of its numbers")
+    report.add_argument("assignment")
+    report.add_argument("--output", type=Path, metavar="FOLDER", help="where to write them (default: reports/ in the course folder)")
     args = parser.parse_args(argv)
     try:
         if args.command == "check":
             return run_check(args.notebooks, args.json, args.config, args.workers)
         if args.command == "grade":
             return run_grade(args.assignment, args.workers, args.force, args.scheduler)
+        if args.command == "report":
+            return run_report(args.assignment, args.output)
         return run_demo()
     except (NotebookError, CourseError) as error:
         print(f"error: {error}", file=sys.stderr)
@@ -108,6 +114,15 @@ def run_grade(assignment: str, workers: int | None, force: bool, scheduler: str 
     for student, reason in report.failed.items():
         print(f"error: {student}: {reason}", file=sys.stderr)
     return 1 if report.failed else 0
+
+
+def run_report(assignment: str, output: Path | None) -> int:
+    """Write the class report of the course in the current folder, and say where."""
+    from .course.report import write_report
+
+    html, csv = write_report(Path.cwd(), assignment, output)
+    print(words.say("class_report.written", html=html, csv=csv))
+    return 0
 
 
 def _positive(text: str) -> int:

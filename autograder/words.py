@@ -11,6 +11,7 @@ The names, by who says them:
 - `failure.*`: the parts of a failed check's message that every check shares (`failure`);
 - `value.*`: how a value the student's code returned is described in a message (`checking.verdicts`);
 - `report.*`: a part's report in the graded notebook (`checking.results`);
+- `class_report.*`: the class report for the instructor (`course.report`);
 - `student.*` and `hint.*`: a call into the student's code that went wrong, and the hints for what usually causes it
   (`checking.student`);
 - `check.<module>.<name>.<what>`: the hidden checks (`checks/<module>.py`), where <name> is a check or a helper its
@@ -55,6 +56,32 @@ CATALOGUE: dict[str, str] = {
     # The batch grader's lines for the instructor.
     "batch.refused": "not graded: {why}; replace it with the student's own regular file (or remove it) and grade again",
     "batch.grader_error": "grader error, not the student's (not graded; its earlier grade is kept; the next run grades it again): {why}",
+    # The class report for the instructor (`python -m autograder report`).
+    "class_report.title": "Class report: {assignment}",
+    "class_report.subtitle": "{graded} submissions graded, {not_graded} could not be graded. Read from {course} on {when}.",
+    "class_report.totals": "Total scores",
+    "class_report.totals_note": "Each graded submission's total, as the gradebook has it, out of {possible} points.",
+    "class_report.parts": "Scores by part",
+    "class_report.checks": "Hidden checks: pass rates",
+    "class_report.checks_note": ("Of the students whose graded notebook recorded the check: a deleted grade cell records none, "
+                                 "and the submissions that could not be graded are not counted."),
+    "class_report.failures": "Most common failures",
+    "class_report.failures_note": ("Failures of one kind (the same hint, or the same first line of the message) in one part, "
+                                   "by how many students met them, with one student's message as the student reads it."),
+    "class_report.no_failures": "No hidden check failed.",
+    "class_report.not_graded": "Submissions that could not be graded",
+    "class_report.none_not_graded": "Every submission in submitted/ was graded.",
+    "class_report.times": "Grading time per submission",
+    "class_report.times_missing": ("{count} of {graded} graded submissions have no recorded grading time: plain `nbgrader autograde` "
+                                   "records none. `python -m autograder grade` records it, in {where}."),
+    "class_report.scores": "Scores by student",
+    "class_report.no_graded_notebook": ("nbgrader could not grade it (there is no readable graded notebook; "
+                                        "the gradebook's row of zeros is not counted): {why}"),
+    "class_report.see_the_log": "nbgrader's log says why",
+    "class_report.last_grading_failed": "its last grading ({when}) failed, and the report counts the grade it had before: {why}",
+    "class_report.not_in_gradebook": "in submitted/ but not in the gradebook: nbgrader autograde did not grade it (see its log), or it has not been graded yet",
+    "class_report.reading": "report: reading {count} graded notebooks",
+    "class_report.written": "report: {html}; the same numbers as CSV: {csv}",
     # A failed check's message (`failure`).
     "failure.expected": "期望 (expected) {value}",
     "failure.got": "得到 (got) {value}",

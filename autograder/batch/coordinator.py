@@ -8,7 +8,8 @@ machine, or of a Dask cluster (`executors`). The worker executes it in the jaile
 hidden checks (`jobs`). The coordinator then runs nbgrader's `Autograde` on that submission, which
 takes the worker's notebook in place of executing it again (`replay`): so the files, gradebook rows
 and scores are the ones sequential `nbgrader autograde` writes, and the gradebook (SQLite or any
-`db_url` nbgrader accepts) has a single writer. `resume` decides what a rerun may skip.
+`db_url` nbgrader accepts) has a single writer. `resume` decides what a rerun may skip; `records` keeps how
+each submission's last grading ended and how long it took, for the class report.
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ from tqdm import tqdm
 
 from .. import timing, words
 from ..submission.intake import Screened
-from . import executors, jobs
+from . import executors, jobs, records
+from .records import Record
 from .replay import STAGING
 from .resume import Resume
 from .setup import Setup
@@ -65,6 +67,8 @@ def grade_course(root: Path, assignment: str, workers: int | None = None, force:
     scheduler = scheduler or setup.batch.scheduler or None
     STAGING.clear()
     state = resume.load()
+    autograded = Path(setup.coursedir.root, setup.coursedir.autograded_directory)
+    log = records.load(autograded, assignment)
     report = Report()
     pending: dict[str, tuple[Path, Screened, str]] = {}
     for student, folder in setup.submitted().items():
@@ -74,6 +78,7 @@ def grade_course(root: Path, assignment: str, workers: int | None = None, force:
         if screened.refused:
             report.failed[student] = words.say("batch.refused", why=screened.refused)
             state.pop(student, None)
+            log[student] = Record(records.REFUSED, report.failed[student], finished=records.now())
             continue
         digest = resume.digest(folder, screened)
         if not force and state.get(student) == digest and resume.is_graded(student):
@@ -81,21 +86,27 @@ def grade_course(root: Path, assignment: str, workers: int | None = None, force:
         else:
             pending[student] = (folder, screened, digest)
     resume.save(state)
+    records.save(autograded, assignment, log)
     bar = tqdm(total=len(pending), unit="submission", desc="grading", dynamic_ncols=True, smoothing=0.1, disable=quiet)
     if pending:
         with executors.executor(workers, scheduler, setup.batch) as executor:
             report.workers = executors.workers(executor, workers)
             for student, failure in _run(setup, pending, executor, 2 * report.workers):
+                worker = sum(outcome.seconds for (whose, _), outcome in STAGING.outcomes.items() if whose == student)
+                start_here = time.perf_counter()
                 # The grader's own failure never reaches nbgrader: the gradebook keeps what it had for the student.
                 with timing.timed("nbgrader autograde"):
                     reason = failure or setup.autograde(student)
+                seconds = worker + time.perf_counter() - start_here
                 if reason:
                     report.failed[student] = reason
                     state.pop(student, None)
                 else:
                     report.graded.append(student)
                     state[student] = pending[student][2]
+                log[student] = Record(records.FAILED if reason else records.GRADED, reason, round(seconds, 3), round(worker, 3), records.now())
                 resume.save(state)
+                records.save(autograded, assignment, log)
                 bar.update(1)
     bar.close()
     report.executed_here = {f"{student}/{notebook}": why for (student, notebook), why in STAGING.executed_here.items()}
