@@ -23,13 +23,12 @@ from .corpus import CASES
 os.environ["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
 
 FAST = """
-# Shorter limits than a real course's, so that the endless loops and the silences of the hostile corpus cost
-# less time; still many times what a correct answer needs (the checks' limits are CPU time, which load does not
-# stretch; a cold kernel's imports cell, timed by the clock, may take seconds on a busy machine).
+# Shorter limits than a real course's, so that the endless loops of the hostile corpus cost less time; still many
+# times what a correct answer needs, also on a busy machine (tighter ones cut the fork-and-thread floods of
+# tests/test_machine.py short when the suite shares two cores with other work).
 c.SandboxedExecute.timeout = 15
-c.HiddenChecks.call_seconds = 4.0
-c.HiddenChecks.part_seconds = 12.0
-c.HiddenChecks.wall_factor = 2.0
+c.HiddenChecks.call_seconds = 8.0
+c.HiddenChecks.part_seconds = 20.0
 """
 
 
@@ -38,22 +37,29 @@ SHARED = {"graded_course", "autograded", "batch_course", "batched", "checked"}
 
 
 @functools.cache
-def reads_shared(module: Path) -> bool:
-    """Does a test module ask for one of the session's graded courses (a test or fixture argument of that name)?"""
-    tree = ast.parse(module.read_text())
-    return any(arg.arg in SHARED for node in ast.walk(tree) if isinstance(node, ast.FunctionDef) for arg in node.args.args)
+def sharing(module: Path) -> frozenset[str]:
+    """The functions of a test module that ask for one of the session's graded courses, directly or through a fixture
+    of that module."""
+    functions = {node.name: {arg.arg for arg in node.args.args} for node in ast.walk(ast.parse(module.read_text()))
+                 if isinstance(node, ast.FunctionDef)}
+    found: set[str] = set()
+    while True:
+        more = {name for name, args in functions.items() if args & (SHARED | found)} - found
+        if not more:
+            return frozenset(found)
+        found |= more
 
 
 def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
-    """With pytest-xdist (`-n auto`): each module's tests in one process (they share its fixtures), and every module
-    that reads the session's graded courses in the same one. (pytest 9 ignores the test ids that `--dist loadgroup`
-    rewrites, so the groups are made here.)"""
+    """With pytest-xdist (`-n auto`): each module's tests in one process (they share its fixtures), but every test that
+    reads the session's graded courses in the same one, which grades them once. (pytest 9 ignores the test ids that
+    `--dist loadgroup` rewrites, so the groups are made here.)"""
     from xdist.scheduler import LoadScopeScheduling
 
     class Groups(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
-            module = nodeid.split("::", 1)[0]
-            return "graded courses" if reads_shared(config.rootpath / module) else module
+            module, _, test = nodeid.partition("::")
+            return "graded courses" if test.split("[")[0] in sharing(config.rootpath / module) else module
 
     return Groups(config, log)
 
