@@ -2,7 +2,10 @@
 
 Standard library only, so that it runs before anything is installed. torch comes first, as the
 CPU build 2.13.0, and only where the environment has no torch yet: asked for through the
-project's dependencies instead, pip would pick a CUDA build of several GB on Linux.
+project's dependencies instead, pip would pick a CUDA build of several GB on Linux. For `test`,
+Debian's Chromium and Chinese fonts for the browser test, with apt-get, where they are missing and
+this runs as root. Each step is one line, `installing … (k/n)`; an installer's own output is shown
+only when it fails.
 """
 
 from __future__ import annotations

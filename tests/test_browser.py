@@ -258,7 +258,7 @@ def test_validate_names_the_wrong_blank(lab, page, shot) -> None:
     height, shown = body.evaluate("el => [el.scrollHeight, el.clientHeight]")
     print(f"dialog: {height} px of content in {shown} px")
     shot(page, "validate-failure", locator=dialog.locator(".jp-Dialog-content"))
-    message.locator("pre", has_text="check_training_finished").scroll_into_view_if_needed()
+    message.locator("pre").last.scroll_into_view_if_needed()  # the training check's error, at the bottom
     shot(page, "validate-failure-training", locator=dialog.locator(".jp-Dialog-content"))
     dialog.locator(".jp-mod-accept").click()
 
