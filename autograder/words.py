@@ -200,11 +200,12 @@ CATALOGUE: dict[str, str] = {
     "check.test_training.test_learns_b.far_hint": "先让上面四个函数的检查都通过; b 学不到, 常见原因是 linreg 没有加上 b, 或 sgd 没有更新每一个参数.",
     "check.test_training.test_notebook_trained_parameters.description": "notebook 中训练得到的 w 和 b 接近真实值",
     "check.test_training.test_notebook_trained_parameters.not_found": "没有找到 notebook 训练得到的参数: test_training 单元格没有运行到最后.",
-    "check.test_training.test_notebook_trained_parameters.not_found_hint": "从头运行整个 notebook (Restart & Run All), 确认训练单元格没有报错.",
+    "check.test_training.test_notebook_trained_parameters.not_found_hint": ("从头运行整个 notebook (Kernel → Restart Kernel and Run All Cells…), "
+                                                                           "确认训练单元格没有报错."),
     "check.test_training.test_notebook_trained_parameters.far": ("notebook 训练得到 w = {w}, b = {b}; 与真实值 w = {true_w}, b = {true_b} "
                                                                  "的最大误差 w: {w_error:.4g}, b: {b_error:.4g}, 容差 {tolerance}."),
     "check.test_training.test_notebook_trained_parameters.far_hint": ("训练单元格用的是你的四个函数: 先让它们的检查都通过, "
-                                                                      "再从头运行整个 notebook (Restart & Run All)."),
+                                                                      "再从头运行整个 notebook (Kernel → Restart Kernel and Run All Cells…)."),
     # The hidden checks of speed.
     "check.test_vectorized.check_vectorized.called": "{name}, {n} 个样本",
     "check.test_vectorized.check_vectorized.more_operations": (

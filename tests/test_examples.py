@@ -89,7 +89,7 @@ def test_blank_release_points_at_the_blanks(autograded: dict) -> None:
     assert of_functions and all("NotImplementedError" in check["message"] for check in of_functions)
     assert all("请删掉 `raise NotImplementedError()`" in check["message"] for check in of_functions)
     trained = next(check for check in checks if check["name"] == "test_notebook_trained_parameters")
-    assert "Restart & Run All" in trained["message"]
+    assert "Kernel → Restart Kernel and Run All Cells…" in trained["message"]
 
 
 def test_feedback_shows_checks_but_hides_their_code(graded_course: Path) -> None:
