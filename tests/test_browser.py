@@ -67,22 +67,16 @@ def chromium(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture(scope="module", autouse=True)  # autouse: started with the module, graded while the browser works
-def feedback_course(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, chromium: str):
-    """A function giving a course in which nbgrader graded the `missing-bias` example and wrote its feedback.
-
-    Where other tests of this session use the shared `graded_course` (it holds that example too), that one; on
-    its own, a course of that one submission, graded in a thread while the browser does the other steps.
-    """
-    here = request.node.nodeid
-    if any("graded_course" in item.fixturenames for item in request.session.items if not item.nodeid.startswith(here)):
-        return lambda test_request: test_request.getfixturevalue("graded_course")
-    root = course.new_course(tmp_path_factory.mktemp("feedback") / "course", FAST)
+def feedback_course(tmp_path_factory: pytest.TempPathFactory, chromium: str):
+    """A function giving a course in which nbgrader graded the `missing-bias` example and wrote its feedback: a course
+    of that one submission, graded in a thread while the browser does the other steps (not the session's shared
+    graded course, which, with the suite in two processes, is graded in the other one)."""
+    root = course.released(tmp_path_factory.mktemp("feedback") / "course", FAST)
     notebook = by_name(WRONG).write(tmp_path_factory.mktemp("notebook") / f"{WRONG}.ipynb")
     failure: list[BaseException] = []
 
     def grade() -> None:
         try:
-            course.nbgrader(root, "generate_assignment", NAME)
             course.submit(root, WRONG, notebook)
             course.nbgrader(root, "autograde", NAME)
             course.nbgrader(root, "generate_feedback", NAME)
