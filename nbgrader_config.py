@@ -4,6 +4,7 @@ The autograde pipeline is nbgrader's own, with three changes: `SandboxedExecute`
 kernel in a jail and survives its death (instead of `Execute`), `HiddenChecks`, after it, scores the
 grade cells with the hidden checks under `autograder/checks/`, and `NoteLeftOut` tells the student
 what of their folder was left out (links, FIFOs, files too large: see `autograder/submission/intake.py`).
+`generate_feedback` writes its pages with the template in `autograder/feedback/`.
 Every limit is a trait of `autograder/settings.py`, with its default and help text there; set one here
 to change it, for example `c.HiddenChecks.call_seconds = 10` or `c.BatchGrader.workers = 4`.
 """
@@ -18,6 +19,7 @@ from nbgrader.preprocessors import (
 )
 
 try:
+    from autograder import feedback
     from autograder.pipeline import HiddenChecks, NoteLeftOut, SandboxedExecute
     from autograder.submission import intake
 except Exception as error:
@@ -43,3 +45,7 @@ c.Autograde.autograde_preprocessors = [
 # What a submission folder brings is hostile input: only its regular files, within the limits of
 # c.Intake, are read or copied; the rest is left out of nbgrader's own copying too.
 intake.configure(c)
+
+# The students' feedback pages (generate_feedback): this course's template, which names the parts, embeds MathJax
+# and keeps the score nbgrader reads out of the report (autograder/feedback/).
+feedback.configure(c)

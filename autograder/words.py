@@ -1,7 +1,8 @@
 """Every sentence a student or an instructor reads, by name: the one place to review, keep consistent or translate them.
 
 `say(name, **values)` fills one in; `failure(...)` puts a failed check's message together (what was called,
-what was expected, what came back, a hint); `check_description(module, check)` is what a hidden check asks.
+what was expected, what came back, a hint); `check_description(module, check)` is what a hidden check asks,
+`part_name(grade_id)` how the feedback names a part.
 The logic elsewhere never writes a sentence of its own.
 
 The names, by who says them:
@@ -10,7 +11,8 @@ The names, by who says them:
   the graded notebook's notes and the batch grader's lines for the instructor;
 - `failure.*`: the parts of a failed check's message that every check shares (`failure`);
 - `value.*`: how a value the student's code returned is described in a message (`checking.verdicts`);
-- `report.*`: a part's report in the graded notebook (`checking.results`);
+- `report.*`, `figure.*`: a part's report in the graded notebook (`checking.results`) and its figures (`checking.figures`);
+- `feedback.part.<grade_id>`: how the feedback page's summary names each graded part (`part_name`, `autograder.feedback`);
 - `class_report.*`: the class report for the instructor (`course.report`);
 - `student.*` and `hint.*`: a call into the student's code that went wrong, and the hints for what usually causes it
   (`checking.student`);
@@ -94,6 +96,38 @@ CATALOGUE: dict[str, str] = {
     "value.difference": "第 {row} 行 (row {row}): 期望 (expected) {expected}, 得到 (got) {got}",
     # A part's report.
     "report.heading": "隐藏检查 (hidden checks) {grade_id}: {score} / {possible} 分",
+    # The figures under a part's report: the words inside a picture stay in English (a grading machine may have no
+    # Chinese font); the caption below it is the page's text.
+    "report.figure_alt": "图 (figure): {caption}",
+    "figure.training.caption": ("用你的四个函数 (橙色) 和参考答案的函数 (蓝色虚线) 在同一组数据上运行同一个训练循环: "
+                                "左边是每个 epoch 后的平均损失 (对数坐标 log scale), 右边是你的函数学到的 w 和 b 与真实值及其误差 (gap)."),
+    "figure.training.yours": "your functions",
+    "figure.training.reference": "reference",
+    "figure.training.not_a_number": " ({count} not a number)",
+    "figure.training.epoch": "epoch",
+    "figure.training.loss": "mean loss (log scale)",
+    "figure.training.loss_title": "training loss per epoch",
+    "figure.training.true": "true",
+    "figure.training.learned": "learned",
+    "figure.training.missing": "none",
+    "figure.training.params_title": "w and b after training",
+    "figure.training.gap": "gap",
+    "figure.training.extra": "(and more: w has {w} values, b {b})",
+    "figure.visits.caption": ("data_iter(10, features, labels) 在 n={n} 个样本上的两次调用 (两个 epoch): 上图是每一批依次读到的样本编号 "
+                              "(打乱时是一片散点, 没有打乱时是一条斜线), 下图是每个样本在一个 epoch 里出现的次数 "
+                              "(红色: 没有出现 missed, 浅绿: 一次, 深蓝: 不止一次 repeated)."),
+    "figure.visits.epoch": "epoch {epoch}",
+    "figure.visits.position": "position in the epoch",
+    "figure.visits.example": "example",
+    "figure.visits.order_title": "examples in the order data_iter gave them (n={n}, batch_size=10)",
+    "figure.visits.count_title": "times each example appeared: red = missed ({missed}), blue = repeated ({repeated})",
+    # The feedback page's summary: a link to each graded part.
+    "feedback.part.test_data_iter": "读取数据 data_iter",
+    "feedback.part.test_linreg": "模型 linreg",
+    "feedback.part.test_squared_loss": "损失函数 squared_loss",
+    "feedback.part.test_sgd": "优化算法 sgd",
+    "feedback.part.test_training": "训练 (training)",
+    "feedback.part.test_vectorized": "矢量计算 (vectorization)",
     # A call into the student's code that went wrong, and what usually causes it.
     "student.cell_broken": "单元格 `{name}` 无法运行 (the cell raised {error_type}), 所以 {name} 没有被定义:",
     "student.call_failed": "调用 (called) {called} 时出错:",
@@ -247,3 +281,8 @@ def failure(headline: str, /, *, expected: str | None = None, got: str | None = 
 def check_description(module: str, check: str) -> str:
     """What the hidden check `check` of `checks/<module>.py` asks, for the student ("" if the catalogue has no words for it)."""
     return CATALOGUE.get(f"check.{module}.{check}.description", "")
+
+
+def part_name(grade_id: str) -> str:
+    """How the feedback names the part graded in the cell `grade_id` ("" if the catalogue has no name for it)."""
+    return CATALOGUE.get(f"feedback.part.{grade_id}", "")

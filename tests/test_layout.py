@@ -26,7 +26,7 @@ STAGES = [
     {"submission"},
     {"isolation"},
     {"checking", "checks"},
-    {"pipeline", "execute", "preprocessor"},  # execute and preprocessor: the old paths of the pipeline's steps
+    {"pipeline", "execute", "preprocessor", "feedback"},  # execute and preprocessor: the old paths of the pipeline's steps
     {"batch"},
     {"course"},
     {"dev", "bench"},  # bench: the benchmark by its short name, `python -m autograder.bench`
@@ -143,7 +143,8 @@ def test_a_changed_check_changes_the_grading_digest(tmp_path: Path, monkeypatch:
 
 def test_every_sentence_is_in_the_catalogue() -> None:
     """Is every `words.say(...)` of the package a sentence of the catalogue, every hidden check described there
-    (`words.check_description`, by the check's module and name), and every sentence of the catalogue used?"""
+    (`words.check_description`, by the check's module and name), every part named (`words.part_name`), and every
+    sentence of the catalogue used?"""
     used = set()
     for path in modules().values():
         for node in ast.walk(ast.parse(path.read_text())):
@@ -155,6 +156,9 @@ def test_every_sentence_is_in_the_catalogue() -> None:
             if isinstance(node, ast.FunctionDef) and node.name.startswith("test_"):
                 assert words.check_description(path.stem, node.name), f"{path.stem}.{node.name} has no description"
                 used.add(f"check.{path.stem}.{node.name}.description")
+    for part in assignment.PARTS:
+        assert words.part_name(part.grade_id), f"{part.grade_id} has no name for the feedback"
+        used.add(f"feedback.part.{part.grade_id}")
     assert used - set(words.CATALOGUE) == set()
     assert set(words.CATALOGUE) - used == set()
 

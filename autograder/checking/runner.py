@@ -17,6 +17,8 @@ from .results import CheckResult, PartResult
 from .verdicts import CheckFailed
 
 GRADER = pytest.StashKey["Grader"]()
+FIGURE = "linreg-figure"
+"""The name under which a check keeps a figure's data in its item's `user_properties` (the `figure` fixture)."""
 PYTEST_OPTIONS = ["--assert=plain", "-W", "ignore", "-p", "no:cacheprovider", "-p", "no:terminal",
                   *(option for plugin in ("logging", "unraisableexception", "threadexception", "faulthandler", "doctest",
                                           "junitxml", "pastebin", "legacypath", "stepwise", "warnings")
@@ -63,6 +65,9 @@ class Grader:
                 passed=report.passed,
                 message="" if report.passed else str(excinfo.value) if excinfo else "",
             ))
+            for name, figure in item.user_properties:
+                if name == FIGURE and figure not in part.figures:
+                    part.figures.append(figure)
         return report
 
 

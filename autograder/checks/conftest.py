@@ -6,9 +6,11 @@ parameters come from its plugin; run by hand, `pytest autograder/checks --notebo
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
-from autograder.checking.runner import GRADER, student_process
+from autograder.checking.runner import FIGURE, GRADER, student_process
 from autograder.checking.student import Student
 from autograder.isolation.student_process import StudentProcess
 
@@ -58,3 +60,9 @@ def student(process: StudentProcess) -> Student:
 @pytest.fixture(autouse=True)
 def _fresh_check(process: StudentProcess) -> None:
     process.begin_check()
+
+
+@pytest.fixture
+def figure(request: pytest.FixtureRequest) -> Callable[[dict], None]:
+    """Keep a figure's data (`checking.figures`) with this check: the grader draws it under the part's report."""
+    return lambda data: request.node.user_properties.append((FIGURE, data))

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 
 import pytest
 import torch
 
 from autograder import words
+from autograder.checking import figures
 from autograder.checking.student import Student
 from autograder.checking.verdicts import CheckFailed, expect, show
 
@@ -42,6 +44,16 @@ def indices(items: list) -> list[int]:
     return [int(i) for X, _ in items for i in X[:, 0].tolist()]
 
 
+def show_visits(student: Student, figure: Callable[[dict], None]) -> None:
+    """Keep, for a failed check, the figure of the examples that two epochs visited (n=103, batch_size=10):
+    two more calls, made only when a check has failed; none if data_iter does not give batches."""
+    try:
+        orders = [indices(batches(student, 103, 2, 10, seed=seed)) for seed in (1, 2)]
+    except (CheckFailed, ValueError, OverflowError):
+        return
+    figure(figures.visits(103, orders))
+
+
 @pytest.mark.points(2)
 def test_yields_pairs_of_tensors(student: Student) -> None:
     """Does data_iter yield pairs (X, y) of tensors?"""
@@ -60,20 +72,24 @@ def test_batch_sizes(student: Student) -> None:
 
 
 @pytest.mark.points(3)
-def test_every_example_appears(student: Student) -> None:
+def test_every_example_appears(student: Student, figure: Callable[[dict], None]) -> None:
     """Does every example appear in an epoch, also when batch_size does not divide their number?"""
     seen = set(indices(batches(student, 103, 2, 10)))
     missing = sorted(set(range(103)) - seen)
+    if missing:
+        show_visits(student, figure)
     expect(not missing, words.failure(
         words.say("check.test_data_iter.test_every_example_appears.missing", missing=missing[:10], count=len(missing)),
         hint=words.say("check.test_data_iter.test_every_example_appears.missing_hint")))
 
 
 @pytest.mark.points(2)
-def test_no_example_repeated(student: Student) -> None:
+def test_no_example_repeated(student: Student, figure: Callable[[dict], None]) -> None:
     """Does every example appear only once in an epoch (without replacement)?"""
     order = indices(batches(student, 103, 2, 10))
     repeated = sorted(i for i, times in Counter(order).items() if times > 1)
+    if repeated:
+        show_visits(student, figure)
     expect(not repeated, words.failure(words.say("check.test_data_iter.test_no_example_repeated.repeated", repeated=repeated[:10]),
                                        hint=words.say("check.test_data_iter.test_no_example_repeated.repeated_hint")))
 
@@ -92,18 +108,22 @@ def test_features_and_labels_stay_paired(student: Student) -> None:
 
 
 @pytest.mark.points(3)
-def test_order_is_random(student: Student) -> None:
+def test_order_is_random(student: Student, figure: Callable[[dict], None]) -> None:
     """Are the examples read in a random order (shuffled)?"""
     order = indices(batches(student, 103, 2, 10))
+    if order == sorted(order):
+        show_visits(student, figure)
     expect(order != sorted(order), words.failure(words.say("check.test_data_iter.test_order_is_random.in_order"),
                                                  hint=words.say("check.test_data_iter.test_order_is_random.in_order_hint")))
 
 
 @pytest.mark.points(2)
-def test_order_differs_between_epochs(student: Student) -> None:
+def test_order_differs_between_epochs(student: Student, figure: Callable[[dict], None]) -> None:
     """Do two calls (two epochs) read the examples in different orders?"""
     first = indices(batches(student, 103, 2, 10, seed=1))
     second = indices(batches(student, 103, 2, 10, seed=2))
+    if first == second:
+        figure(figures.visits(103, [first, second]))  # the very epochs of the picture: no call more
     expect(first != second, words.failure(words.say("check.test_data_iter.test_order_differs_between_epochs.same_order"),
                                           hint=words.say("check.test_data_iter.test_order_differs_between_epochs.same_order_hint")))
 

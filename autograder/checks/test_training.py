@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+
 import pytest
 import torch
 
 from autograder import words
+from autograder.checking import figures
 from autograder.checking.student import Student
 from autograder.checking.verdicts import CheckFailed, expect
 from autograder.checks import reference
 
 TOLERANCE = 0.02
 """How far a learned parameter may be from the truth after 3 epochs (a correct answer gets ~0.001)."""
+SEED = 5
+"""The seed of the training run, in the student's process and in the reference's run."""
 
 
 @pytest.fixture(scope="module")
@@ -22,13 +28,27 @@ def truth() -> tuple[list[float], float]:
     return w, float(torch.rand(1, generator=generator) * 10 - 5)
 
 
-@pytest.fixture(scope="module")
-def learned(student: Student, truth: tuple[list[float], float]) -> dict:
-    """w and b after the reference training loop ran with the student's functions on the checks' own data."""
+def training_data(truth: tuple[list[float], float]) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
+    """The checks' own data and starting parameters: features, labels, w, b."""
     reference.seed_everything(123)
     features, labels = reference.synthetic_data(truth[0], truth[1], reference.NUM_EXAMPLES)
     w, b = (param.detach() for param in reference.init_params(len(truth[0])))
-    return student.train(features, labels, w, b, reference.LR, reference.NUM_EPOCHS, reference.BATCH_SIZE, seed=5)
+    return features, labels, w, b
+
+
+@pytest.fixture(scope="module")
+def learned(student: Student, truth: tuple[list[float], float]) -> dict:
+    """w and b after the reference training loop ran with the student's functions on the checks' own data."""
+    return student.train(*training_data(truth), reference.LR, reference.NUM_EPOCHS, reference.BATCH_SIZE, seed=SEED)
+
+
+@functools.cache
+def reference_losses(truth: tuple[tuple[float, ...], float]) -> tuple[float, ...]:
+    """The mean loss per epoch of the same run with the reference's four functions, in the grader's process (once per process)."""
+    features, labels, w, b = training_data((list(truth[0]), truth[1]))
+    reference.seed_everything(SEED)  # as the student's process is seeded: the same batches, so a correct answer draws the same curve
+    return tuple(reference.train(features, labels, w.clone().requires_grad_(True), b.clone().requires_grad_(True),
+                                 reference.LR, reference.NUM_EPOCHS, reference.BATCH_SIZE))
 
 
 def error(got, truth) -> float:
@@ -38,8 +58,11 @@ def error(got, truth) -> float:
 
 
 @pytest.mark.points(8)
-def test_learns_w(student: Student, learned: dict, truth: tuple[list[float], float]) -> None:
+def test_learns_w(student: Student, learned: dict, truth: tuple[list[float], float], figure: Callable[[dict], None]) -> None:
     """Is w close to the truth after 3 epochs of training with the student's four functions, on new data?"""
+    sent = learned if isinstance(learned, dict) else {}  # the student's process's answer: checked and bounded by `figures`
+    figure(figures.training(sent.get("losses"), list(reference_losses((tuple(truth[0]), truth[1]))), sent.get("w"), sent.get("b"),
+                            truth[0], truth[1]))
     gap = error(learned["w"], truth[0])
     expect(gap < TOLERANCE, words.failure(
         words.say("check.test_training.test_learns_w.far", gap=gap, tolerance=TOLERANCE),

@@ -60,6 +60,8 @@ STAGES = {
     "cells": "the notebook's cells, in the kernel",
     "checks' process ready": "the student's process for the hidden checks: fork, greeting, the student's cells loaded",
     "checks": "the hidden checks themselves",
+    "figures import": "importing matplotlib to draw the reports' figures, once per grading process",
+    "figures": "drawing the reports' figures (PNG, matplotlib's Agg canvas), in the grader's process",
     "staging": "the coordinator: screening and sanitizing a submission for its worker",
     "nbgrader autograde": "the coordinator: nbgrader's Autograde on the worker's notebook, less the gradebook",
     "gradebook": "nbgrader's SaveAutoGrades: writing the scores",

@@ -9,6 +9,7 @@ partial credit. Configured in `nbgrader_config.py`.
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import asdict
 from pathlib import Path
@@ -56,7 +57,7 @@ class HiddenChecks(NbGraderPreprocessor, CheckLimits):
             expected = float(cell.metadata.nbgrader["points"])
             if part.possible != expected:
                 raise GraderError(f"checks/{part.grade_id}.py is worth {part.possible:g} points, its grade cell {expected:g}")
-            cell.outputs = student_outputs(cell.outputs) + report_outputs(part)
+            cell.outputs = student_outputs(cell.outputs) + report_outputs(part, self.log)
             self.log.info("%s: %g / %g", part.grade_id, part.score, part.possible)
         return nb
 
@@ -79,7 +80,23 @@ def student_outputs(outputs: list) -> list:
     return kept
 
 
-def report_outputs(part: Any) -> list:
-    report = new_output("display_data", data={"text/plain": part.to_text(), "text/html": part.to_html(), CHECKS_MIME: asdict(part)})
+def report_outputs(part: Any, log: logging.Logger | None = None) -> list:
+    """The part's report (text, HTML with its figures as PNGs, and the results as data), then its score, which nbgrader reads."""
+    report = new_output("display_data", data={"text/plain": part.to_text(), "text/html": part.to_html(images(part, log)),
+                                              CHECKS_MIME: asdict(part)})
     score = new_output("execute_result", data={"text/plain": f"{part.score:g}"}, execution_count=None)
     return [report, score]
+
+
+def images(part: Any, log: logging.Logger | None = None) -> list[str | None]:
+    """The PNGs (base64) of the part's figures, in order; None for one that cannot be drawn, never a grader error."""
+    from ..checking import figures
+
+    drawn: list[str | None] = []
+    for figure in part.figures:
+        try:
+            drawn.append(figures.png_base64(figure))
+        except Exception as error:  # a figure is an aid to the student, not a grade: the report goes on without it
+            (log or logging.getLogger(__name__)).warning("%s: its figure could not be drawn: %s: %s", part.grade_id, type(error).__name__, error)
+            drawn.append(None)
+    return drawn
