@@ -203,6 +203,7 @@ def _student(request, fds):
     if request["kind"] == "kernel":
         for fd in (0, 1, 2):
             os.dup2(devnull, fd)
+        _close_all_but_standard(devnull, fds)
         sys.argv = [sys.executable, "-f", request["connection_file"]]
         # What a cold kernel's first `import matplotlib` reads from the variable ipykernel sets.
         os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
@@ -216,6 +217,7 @@ def _student(request, fds):
         os.dup2(fds["requests"], 0)
         os.dup2(fds["answers"], 1)
         os.dup2(devnull, 2)
+        _close_all_but_standard(devnull, fds)
         sys.argv = ["-c"]
         main.__dict__["__name__"] = "__main__"
         exec(compile(request["source"], "<student process>", "exec"), main.__dict__)
@@ -223,6 +225,13 @@ def _student(request, fds):
 
     atexit._run_exitfuncs()
     os._exit(0)
+
+
+def _close_all_but_standard(devnull, fds):
+    """Leave the student's code only 0, 1 and 2, as a cold process has: the passed ends (the jail's log, the pipes)
+    are dup'ed there already, and an fd left open would take a number a cold process gives to something else."""
+    for fd in {devnull, *fds.values()} - {0, 1, 2}:
+        os.close(fd)
 
 
 def _child(request, fds, template):
