@@ -32,7 +32,7 @@ c.HiddenChecks.part_seconds = 20.0
 """
 
 
-SHARED = {"graded_courses", "graded_course", "autograded", "batch_course", "batched", "checked"}
+SHARED = {"graded_course", "autograded", "batch_course", "batched", "checked"}
 """The session's graded courses: costly, so graded once, in one process, for every module that reads them."""
 
 
@@ -80,41 +80,19 @@ def submissions(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 
 @pytest.fixture(scope="session")
-def graded_courses(tmp_path_factory: pytest.TempPathFactory, submissions: dict[str, Path]) -> dict[str, tuple[Path, subprocess.CompletedProcess]]:
-    """Two course folders with every submission, graded side by side (they share nothing, and each grader alone
-    leaves a core idle for long stretches): "sequential" by real `nbgrader autograde` then `generate_feedback`, each
-    kernel and checks' process a cold interpreter (today's path, which the identity tests compare with the other);
-    "batch" by `python -m autograder grade` with two workers, its processes forked from warm templates. Each with
-    its run."""
-    commands = {
-        "sequential": ([sys.executable, "-m", "nbgrader", "autograde", ASSIGNMENT], dict(course.environment(), LINREG_COLD_START="1")),
-        "batch": ([sys.executable, "-m", "autograder", "grade", ASSIGNMENT, "--workers", "2"], course.environment()),
-    }
-    runs = {}
-    for name, (command, env) in commands.items():
-        root = course.released(tmp_path_factory.mktemp(name), FAST)
-        for student, path in submissions.items():
-            course.submit(root, student, path)
-        # Files, not pipes: neither run may block on a full pipe while the other is being read.
-        out, err = open(root.parent / f"{name}.out", "w+"), open(root.parent / f"{name}.err", "w+")
-        runs[name] = (root, command, subprocess.Popen(command, cwd=root, env=env, stdout=out, stderr=err, text=True), out, err)
-    graded = {}
-    for name, (root, command, process, out, err) in runs.items():
-        code = process.wait()
-        out.seek(0), err.seek(0)
-        graded[name] = (root, subprocess.CompletedProcess(command, code, out.read(), err.read()))
-        out.close(), err.close()
-    root, done = graded["sequential"]
+def graded_course(tmp_path_factory: pytest.TempPathFactory, submissions: dict[str, Path]) -> Path:
+    """A course folder in which real `nbgrader autograde` and `generate_feedback` graded every submission, in one batch,
+    each kernel and checks' process a cold interpreter."""
+    root = course.released(tmp_path_factory.mktemp("course"), FAST)
+    for name, path in submissions.items():
+        course.submit(root, name, path)
     # The one notebook that is not JSON makes nbgrader exit non-zero at the end of the batch, by design.
+    # Today's cold path (no warm template): the identity tests compare it with the batch grader's forked processes.
+    done = subprocess.run([sys.executable, "-m", "nbgrader", "autograde", ASSIGNMENT], cwd=root,
+                          env=dict(course.environment(), LINREG_COLD_START="1"), capture_output=True, text=True)
     (root / "autograde.log").write_text(done.stdout + done.stderr)
     course.nbgrader(root, "generate_feedback", ASSIGNMENT)
-    return graded
-
-
-@pytest.fixture(scope="session")
-def graded_course(graded_courses: dict) -> Path:
-    """The course graded by real `nbgrader autograde` and `generate_feedback`, in one batch, on the cold path."""
-    return graded_courses["sequential"][0]
+    return root
 
 
 @pytest.fixture(scope="session")
@@ -123,9 +101,12 @@ def autograded(graded_course: Path, submissions: dict[str, Path]) -> dict[str, d
 
 
 @pytest.fixture(scope="session")
-def batch_course(graded_courses: dict) -> tuple[Path, subprocess.CompletedProcess]:
-    """The course with the same submissions graded by `python -m autograder grade` (two workers), and that run."""
-    return graded_courses["batch"]
+def batch_course(tmp_path_factory: pytest.TempPathFactory, submissions: dict[str, Path]) -> tuple[Path, subprocess.CompletedProcess]:
+    """A second course with the same submissions, graded by `python -m autograder grade` (two workers), and that run."""
+    root = course.released(tmp_path_factory.mktemp("batch"), FAST)
+    for name, path in submissions.items():
+        course.submit(root, name, path)
+    return root, run_cli("grade", ASSIGNMENT, "--workers", "2", cwd=root)
 
 
 @pytest.fixture(scope="session")

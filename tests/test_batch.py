@@ -41,7 +41,8 @@ def gradebook(root: Path) -> dict:
 
 def shown(path: Path) -> dict:
     """An autograded notebook, less what two runs of one notebook may differ in: when each cell ran, how its
-    output was split into stream messages (and stdout interleaved with stderr), the numbers it printed (timings), measured times in reports, and
+    output was split into stream messages (and stdout interleaved with stderr), the numbers it printed (timings,
+    losses) and its own plots of them, measured times in reports, and
     the execution count of the cell in which the kernel died. (The verdicts of the speed checks, visible and
     hidden, rest on what load does not change, so they must agree too.)"""
     nb = json.loads(path.read_text())
@@ -58,6 +59,8 @@ def shown(path: Path) -> dict:
         for output in merged:
             if output["output_type"] == "stream":  # what the notebook prints: timings and speed-ups among it
                 output["text"] = re.sub(r"\d+", "<n>", "".join(output["text"]))
+            elif "image/png" in output.get("data", {}):  # the notebook's own plot of those numbers (the losses)
+                output["data"]["image/png"] = "<png>"
         if "DeadKernelError" in json.dumps(merged):  # an error output, or its text in a grade cell
             cell["execution_count"] = None  # whether the count got out before the kernel died is a race
         if "outputs" in cell:

@@ -286,6 +286,10 @@ def _crash_reason(process: subprocess.Popen | None) -> str:
             code = process.wait(timeout=1)
         except subprocess.TimeoutExpired:
             code = None
+    # A cold process runs under the jail's shell, which reports its death by a signal as 128 + the signal; a forked one
+    # is waited for directly. Both are told the same way.
+    if code is not None and 128 < code < 128 + 65:
+        code = 128 - code
     if code is not None and code < 0:
         return words.say("process.killed", signal=-code)
     if code is not None:
